@@ -1,0 +1,138 @@
+// Command followup turns interview notes into thank-you drafts and a
+// calendar of follow-ups. See README.md and SPEC.md for the vault format.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // IANA zones on machines without /usr/share/zoneinfo
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// errProblems says that notes had problems, already reported: exit 1.
+var errProblems = errors.New("problems in notes")
+
+// A usageError is a mistake on the command line: exit 2, with a hint.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// exitCode prints err, if any, and returns the exit status of SPEC
+// "Commands": 0 fine, 1 problems in notes, 2 usage, configuration or
+// failing to write.
+func exitCode(err error, stderr io.Writer) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errProblems):
+		return 1
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "followup: error: %v\n", err)
+		fmt.Fprintf(stderr, "followup: hint: run \"followup help\" for usage\n")
+		return 2
+	default:
+		fmt.Fprintf(stderr, "followup: error: %v\n", err)
+		return 2
+	}
+}
+
+const usage = `followup turns interview notes into thank-you drafts and a calendar of follow-ups.
+
+Usage:
+
+	followup [--vault DIR] [--now TIME] COMMAND [ARGS]
+
+Commands:
+
+	check     report problems in the notes (--json, --strict)
+	build     check, then write the outbox and the calendar
+	version   print the version
+
+Global flags (also accepted after the command):
+
+	--vault DIR   the vault (default $FOLLOWUP_VAULT, else the current folder)
+	--now TIME    the current time, RFC 3339 or a date (default $SOURCE_DATE_EPOCH, else the clock)
+
+Examples:
+
+	followup --vault ~/job-search check
+	followup --vault example-vault build
+`
+
+// globals are the flags every command accepts.
+type globals struct {
+	vault string
+	now   string
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.vault, "vault", g.vault, "the vault `DIR`")
+	fs.StringVar(&g.now, "now", g.now, "the current `TIME`, RFC 3339 or a date")
+}
+
+// run is the whole command: main only adds the process around it.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	g := &globals{vault: os.Getenv("FOLLOWUP_VAULT")}
+	top := flag.NewFlagSet("followup", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	g.register(top)
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+		return usageError{err.Error()}
+	}
+	if top.NArg() == 0 {
+		fmt.Fprint(stderr, usage)
+		return usagef("no command given")
+	}
+	cmd, rest := top.Arg(0), top.Args()[1:]
+	switch cmd {
+	case "check":
+		return runCheck(ctx, g, rest, stdout, stderr)
+	case "build":
+		return runBuild(ctx, g, rest, stdout, stderr)
+	case "version":
+		return runVersion(rest, stdout)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		return usagef("unknown command %q", cmd)
+	}
+}
+
+// parseFlags parses a command's flags, which include the global ones.
+func parseFlags(fs *flag.FlagSet, g *globals, args []string, stdout io.Writer, help string) error {
+	g.register(fs)
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, help)
+			return err
+		}
+		return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"followup/vault"
+)
+
+// A workspace is the vault a command works on, its configuration and the
+// current time.
+type workspace struct {
+	dir  string
+	fsys fs.FS
+	cfg  *vault.Config
+	now  time.Time
+	g    *globals
+}
+
+// openWorkspace opens the vault named by --vault, $FOLLOWUP_VAULT or the
+// current folder. Reads go through an os.Root, so no symbolic link can
+// lead them outside the vault.
+func openWorkspace(g *globals) (*workspace, error) {
+	dir := g.vault
+	if dir == "" {
+		dir = "."
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, usagef("vault folder %s does not exist", dir)
+		}
+		return nil, fmt.Errorf("cannot open the vault: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, usagef("vault %s is not a folder", dir)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the vault: %w", err)
+	}
+	return &workspace{dir: dir, fsys: root.FS(), g: g}, nil
+}
+
+// errConfig says that followup.yaml is wrong, already reported: exit 2.
+var errConfig = errors.New("the configuration has errors")
+
+// loadConfig reads followup.yaml and the current time, which needs the
+// vault's time zone for a --now given as a date.
+func (w *workspace) loadConfig(rep reporter) error {
+	cfg, ds := vault.LoadConfig(w.fsys, time.Local)
+	if len(ds) > 0 {
+		if err := rep.report(ds); err != nil {
+			return err
+		}
+		return errConfig
+	}
+	w.cfg = cfg
+	now, err := currentTime(w.g.now, os.Getenv("SOURCE_DATE_EPOCH"), cfg.Zone)
+	if err != nil {
+		return err
+	}
+	w.now = now
+	return nil
+}
+
+// currentTime is --now, else $SOURCE_DATE_EPOCH, else the clock. A --now
+// given as a date is midnight in the vault's zone.
+func currentTime(flagNow, epoch string, zone *time.Location) (time.Time, error) {
+	if flagNow != "" {
+		m, err := vault.ParseMoment(flagNow, zone)
+		if err != nil {
+			return time.Time{}, usagef("--now: %v", err)
+		}
+		return m.Time, nil
+	}
+	if epoch = strings.TrimSpace(epoch); epoch != "" {
+		secs, err := strconv.ParseInt(epoch, 10, 64)
+		if err != nil {
+			return time.Time{}, usagef("SOURCE_DATE_EPOCH=%q is not a number of seconds since 1970", epoch)
+		}
+		return time.Unix(secs, 0).In(zone), nil
+	}
+	return time.Now().In(zone), nil
+}

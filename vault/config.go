@@ -1,0 +1,370 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"path"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// ConfigFile is the name of the configuration file at the vault's root.
+const ConfigFile = "followup.yaml"
+
+// Config is followup.yaml, with SPEC's default for every key left out.
+type Config struct {
+	Candidate     Candidate
+	Zone          *time.Location // the vault's time zone
+	Outbox        string         // relative to the vault, slash-separated
+	Templates     string         // relative to the vault, slash-separated
+	Ignore        []string       // globs of vault paths never read as notes
+	ObsidianVault string
+	Calendar      CalendarConfig
+	Rules         Rules
+	Checks        Checks
+	Serve         Serve
+}
+
+// Candidate is who writes the notes.
+type Candidate struct {
+	Name      string
+	Email     string
+	Phone     string
+	Signature string
+	Strengths []string
+}
+
+// CalendarConfig shapes the calendar feed.
+type CalendarConfig struct {
+	File    string // inside the outbox
+	Name    string
+	Details string        // none, names or full
+	Alarm   time.Duration // before each thank-you deadline; 0 turns alarms off
+}
+
+// Rules are the timing rules of the thank-you notes and follow-ups.
+type Rules struct {
+	ThankYouWithin          time.Duration
+	FollowUpAfterDecision   int // business days
+	FollowUpWithoutDecision int // business days
+	FollowUpEvery           int // business days
+	MaxFollowUps            int
+	Workdays                []time.Weekday
+	Holidays                []Moment
+}
+
+// Checks configures the warnings.
+type Checks struct {
+	Disable []string // codes of warnings not to report
+}
+
+// Serve configures `followup serve`.
+type Serve struct {
+	Addr  string
+	Token string
+}
+
+// The values of calendar.details.
+const (
+	DetailsNone  = "none"
+	DetailsNames = "names"
+	DetailsFull  = "full"
+)
+
+// DefaultConfig returns the configuration of a vault without followup.yaml;
+// zone is the machine's time zone.
+func DefaultConfig(zone *time.Location) *Config {
+	return &Config{
+		Zone:      zone,
+		Outbox:    "outbox",
+		Templates: "templates",
+		Calendar:  CalendarConfig{File: "calendar.ics", Name: "Job search follow-ups", Details: DetailsNames, Alarm: 2 * time.Hour},
+		Rules: Rules{
+			ThankYouWithin: 24 * time.Hour, FollowUpAfterDecision: 2, FollowUpWithoutDecision: 7,
+			FollowUpEvery: 5, MaxFollowUps: 2,
+			Workdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
+		},
+		Serve: Serve{Addr: "127.0.0.1:8765"},
+	}
+}
+
+// Disabled reports whether warnings with code are turned off.
+func (c *Config) Disabled(code string) bool { return slices.Contains(c.Checks.Disable, code) }
+
+// LoadConfig reads followup.yaml from the root of fsys; zone is the
+// machine's time zone, the default of `timezone`. A missing file gives the
+// defaults. Any diagnostic it returns is an error: the configuration is
+// strict, and an unknown key names the nearest known one.
+func LoadConfig(fsys fs.FS, zone *time.Location) (*Config, []Diagnostic) {
+	c := DefaultConfig(zone)
+	d := &diags{path: ConfigFile}
+	content, err := fs.ReadFile(fsys, ConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return c, nil
+	}
+	if err != nil {
+		d.errorf(Pos{1, 1}, CodeConfig, "cannot read the configuration: %v", unwrapPathError(err))
+		return c, d.list
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(content, &doc); err != nil {
+		pos, msg := Pos{1, 1}, strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			pos, msg = Pos{n, firstColumn(content, n)}, m[2]
+		}
+		d.errorf(pos, CodeConfig, "YAML syntax: %s", msg)
+		return c, d.list
+	}
+	root, herr := rootMapping(&doc, 0)
+	if herr != nil {
+		d.errorf(herr.pos, CodeConfig, "%s", herr.message)
+		return c, d.list
+	}
+	if root != nil {
+		r := configReader{d}
+		r.read(root, c)
+	}
+	for i := range d.list {
+		d.list[i].Severity = Error
+		if d.list[i].Code != CodeUnknownKey {
+			d.list[i].Code = CodeConfig
+		}
+	}
+	return c, d.list
+}
+
+type configReader struct{ d *diags }
+
+// section reads mapping n, calling set for each known key; an unknown key
+// is an error naming the nearest known one.
+func (r configReader) section(name string, n *yaml.Node, set map[string]func(*yaml.Node)) {
+	n = deref(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		r.d.errorf(nodePos(n), CodeConfig, "%s must be a mapping of keys to values, not %s", name, kindName(n))
+		return
+	}
+	known := make([]string, 0, len(set))
+	for k := range set {
+		known = append(known, k)
+	}
+	sort.Strings(known)
+	for _, f := range r.d.fields(n) {
+		fn, ok := set[f.key.Value]
+		if !ok {
+			where := "in " + name
+			if name == "" {
+				where = "at the top level"
+			}
+			best, _ := nearest(f.key.Value, known)
+			msg := fmt.Sprintf("unknown key %q %s", f.key.Value, where)
+			if best != "" {
+				msg += fmt.Sprintf(": did you mean %q?", best)
+			} else {
+				msg += ": the keys are " + strings.Join(known, ", ")
+			}
+			r.d.add(Error, nodePos(f.key), CodeUnknownKey, best, "%s", msg)
+			continue
+		}
+		if !isNull(f.val) {
+			fn(f.val)
+		}
+	}
+}
+
+func (r configReader) read(root *yaml.Node, c *Config) {
+	d := r.d
+	str := func(key string, dst *string) func(*yaml.Node) {
+		return func(v *yaml.Node) {
+			if s, ok := d.text(key, v); ok {
+				*dst = s
+			}
+		}
+	}
+	num := func(key string, dst *int, least int) func(*yaml.Node) {
+		return func(v *yaml.Node) {
+			s, ok := d.text(key, v)
+			if !ok {
+				return
+			}
+			n, err := strconv.Atoi(s)
+			if err != nil || n < least {
+				d.errorf(nodePos(deref(v)), CodeConfig, "%s must be a whole number of at least %d, not %q", key, least, s)
+				return
+			}
+			*dst = n
+		}
+	}
+	dur := func(key string, dst *time.Duration) func(*yaml.Node) {
+		return func(v *yaml.Node) {
+			if x, ok := d.duration(key, v); ok {
+				*dst = x
+			}
+		}
+	}
+	folder := func(key string, dst *string) func(*yaml.Node) {
+		return func(v *yaml.Node) {
+			s, ok := d.text(key, v)
+			if !ok {
+				return
+			}
+			clean := path.Clean(strings.ReplaceAll(s, `\`, "/"))
+			if path.IsAbs(clean) || clean == "." || clean == ".." || strings.HasPrefix(clean, "../") {
+				d.errorf(nodePos(deref(v)), CodeConfig, "%s must be a folder inside the vault, such as %s, not %q", key, key, s)
+				return
+			}
+			*dst = clean
+		}
+	}
+	r.section("", root, map[string]func(*yaml.Node){
+		"candidate": func(v *yaml.Node) {
+			r.section("candidate", v, map[string]func(*yaml.Node){
+				"name": str("name", &c.Candidate.Name),
+				"email": func(v *yaml.Node) {
+					if s, ok := d.text("email", v); ok {
+						if _, email, err := splitAddress("<" + s + ">"); err != nil {
+							d.errorf(nodePos(deref(v)), CodeConfig, "candidate.email: %v", err)
+						} else {
+							c.Candidate.Email = email
+						}
+					}
+				},
+				"phone":     str("phone", &c.Candidate.Phone),
+				"signature": str("signature", &c.Candidate.Signature),
+				"strengths": func(v *yaml.Node) { c.Candidate.Strengths = d.texts("strengths", v) },
+			})
+		},
+		"timezone": func(v *yaml.Node) {
+			if loc, ok := d.zone("timezone", v); ok {
+				c.Zone = loc
+			}
+		},
+		"outbox":    folder("outbox", &c.Outbox),
+		"templates": folder("templates", &c.Templates),
+		"ignore": func(v *yaml.Node) {
+			for i, g := range d.texts("ignore", v) {
+				if _, err := path.Match(strings.ReplaceAll(g, "**", "*"), ""); err != nil {
+					d.errorf(itemPos(v, i), CodeConfig, "ignore: %q is not a valid glob", g)
+					continue
+				}
+				c.Ignore = append(c.Ignore, strings.Trim(g, "/"))
+			}
+		},
+		"obsidian_vault": str("obsidian_vault", &c.ObsidianVault),
+		"calendar": func(v *yaml.Node) {
+			r.section("calendar", v, map[string]func(*yaml.Node){
+				"file": func(v *yaml.Node) {
+					if s, ok := d.text("file", v); ok {
+						if strings.ContainsAny(s, `/\`) || s == "." || s == ".." || strings.HasPrefix(s, ".") {
+							d.errorf(nodePos(deref(v)), CodeConfig, "calendar.file must be a plain file name such as calendar.ics, not %q", s)
+							return
+						}
+						c.Calendar.File = s
+					}
+				},
+				"name": str("name", &c.Calendar.Name),
+				"details": func(v *yaml.Node) {
+					if s, ok := d.enum("details", v, DetailsNone, DetailsNames, DetailsFull); ok {
+						c.Calendar.Details = s
+					}
+				},
+				"alarm": dur("alarm", &c.Calendar.Alarm),
+			})
+		},
+		"rules": func(v *yaml.Node) {
+			r.section("rules", v, map[string]func(*yaml.Node){
+				"thank_you_within":           dur("thank_you_within", &c.Rules.ThankYouWithin),
+				"follow_up_after_decision":   num("follow_up_after_decision", &c.Rules.FollowUpAfterDecision, 0),
+				"follow_up_without_decision": num("follow_up_without_decision", &c.Rules.FollowUpWithoutDecision, 0),
+				"follow_up_every":            num("follow_up_every", &c.Rules.FollowUpEvery, 1),
+				"max_follow_ups":             num("max_follow_ups", &c.Rules.MaxFollowUps, 0),
+				"workdays": func(v *yaml.Node) {
+					days := []time.Weekday{}
+					for i, s := range d.texts("workdays", v) {
+						wd, ok := parseWeekday(s)
+						if !ok {
+							d.errorf(itemPos(v, i), CodeConfig, "workdays: %q is not a day of the week such as Mon or Monday", s)
+							continue
+						}
+						if !slices.Contains(days, wd) {
+							days = append(days, wd)
+						}
+					}
+					if len(days) == 0 {
+						d.errorf(nodePos(deref(v)), CodeConfig, "workdays must list at least one day")
+						return
+					}
+					slices.Sort(days)
+					c.Rules.Workdays = days
+				},
+				"holidays": func(v *yaml.Node) {
+					for _, m := range d.moments("holidays", v, c.Zone) {
+						c.Rules.Holidays = append(c.Rules.Holidays, m)
+					}
+				},
+			})
+		},
+		"checks": func(v *yaml.Node) {
+			r.section("checks", v, map[string]func(*yaml.Node){
+				"disable": func(v *yaml.Node) {
+					for i, code := range d.texts("disable", v) {
+						if !slices.Contains(WarningCodes, code) {
+							best, _ := nearest(code, WarningCodes)
+							msg := fmt.Sprintf("checks.disable: %q is not the code of a warning", code)
+							if best != "" {
+								msg += fmt.Sprintf(": did you mean %q?", best)
+							}
+							d.add(Error, itemPos(v, i), CodeConfig, best, "%s", msg)
+							continue
+						}
+						c.Checks.Disable = append(c.Checks.Disable, code)
+					}
+				},
+			})
+		},
+		"serve": func(v *yaml.Node) {
+			r.section("serve", v, map[string]func(*yaml.Node){
+				"addr": func(v *yaml.Node) {
+					if s, ok := d.text("addr", v); ok {
+						if _, port, err := net.SplitHostPort(s); err != nil || port == "" {
+							d.errorf(nodePos(deref(v)), CodeConfig, "serve.addr must be host:port, such as 127.0.0.1:8765, not %q", s)
+							return
+						}
+						c.Serve.Addr = s
+					}
+				},
+				"token": str("token", &c.Serve.Token),
+			})
+		},
+	})
+}
+
+// itemPos is the position of item i of list v, or of v itself.
+func itemPos(v *yaml.Node, i int) Pos {
+	v = deref(v)
+	if v.Kind == yaml.SequenceNode && i < len(v.Content) {
+		return nodePos(v.Content[i])
+	}
+	return nodePos(v)
+}
+
+func parseWeekday(s string) (time.Weekday, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for wd := time.Sunday; wd <= time.Saturday; wd++ {
+		name := strings.ToLower(wd.String())
+		if len(s) >= 2 && strings.HasPrefix(name, s) {
+			return wd, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,113 @@
+package vault
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
+
+// Severity says whether a problem stops a note from being rendered.
+type Severity string
+
+// The two severities of SPEC "Checks".
+const (
+	Error   Severity = "error"
+	Warning Severity = "warning"
+)
+
+// Codes of the structural errors. SPEC names the warnings' codes; the errors
+// get codes too so that every diagnostic can be filtered and scripted on.
+const (
+	CodeSyntax     = "syntax"      // front matter that cannot be decoded
+	CodeUnclosed   = "unclosed"    // front matter that is never closed
+	CodeEncoding   = "encoding"    // a note that is not UTF-8
+	CodeMissing    = "missing-key" // a required key is absent
+	CodeType       = "type"        // a value of the wrong type
+	CodeValue      = "value"       // an unknown enum value or a malformed text
+	CodeDate       = "date"        // an unparseable date or date-time
+	CodeTimezone   = "timezone"    // an unknown IANA zone
+	CodeDuration   = "duration"    // an unparseable duration
+	CodeNoName     = "no-name"     // an interviewer without a name
+	CodeDecision   = "decision"    // decision_date before the interview
+	CodeUnreadable = "unreadable"  // a file or folder that cannot be read
+	CodeTooLarge   = "too-large"   // a note over MaxNoteSize
+	CodeSymlink    = "symlink"     // a dangling link or one that leaves the vault
+	CodeConfig     = "config"      // a problem in followup.yaml
+	CodeUnknownKey = "unknown-key" // a key a small edit away from a known one
+	CodeBrokenLink = "broken-link" // a link to a missing person note
+	CodePersonNote = "person-note" // a linked person note that cannot be read
+)
+
+// WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.
+var WarningCodes = []string{
+	"broken-link", "early-follow-up", "edited-output", "form-letter", "length",
+	"misspelled-name", "missing-email", "overdue", "person-note", "placeholder",
+	"spelling", "symlink", "tone", "unknown-key",
+}
+
+// A Diagnostic is one problem found in a file of the vault, at a position
+// in that file.
+type Diagnostic struct {
+	Path       string   `json:"path"` // relative to the vault, with forward slashes
+	Line       int      `json:"line"` // 1-based
+	Col        int      `json:"col"`  // 1-based, in bytes
+	Severity   Severity `json:"severity"`
+	Code       string   `json:"code"`
+	Message    string   `json:"message"`
+	Suggestion string   `json:"suggestion"` // a replacement to offer, or ""
+}
+
+// String formats d as PATH:LINE:COL: SEVERITY: MESSAGE [CODE].
+func (d Diagnostic) String() string {
+	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", d.Path, d.Line, d.Col, d.Severity, d.Message, d.Code)
+}
+
+// SortDiagnostics orders ds by path, line and column, so that output is the
+// same from run to run.
+func SortDiagnostics(ds []Diagnostic) {
+	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+		return cmp.Or(
+			cmp.Compare(a.Path, b.Path),
+			cmp.Compare(a.Line, b.Line),
+			cmp.Compare(a.Col, b.Col),
+			cmp.Compare(a.Severity, b.Severity),
+			cmp.Compare(a.Code, b.Code),
+			cmp.Compare(a.Message, b.Message),
+		)
+	})
+}
+
+// HasErrors reports whether any of ds is an error.
+func HasErrors(ds []Diagnostic) bool {
+	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
+}
+
+// A Pos is a position in a file: 1-based line and column.
+type Pos struct{ Line, Col int }
+
+// diags collects the diagnostics of one file.
+type diags struct {
+	path string
+	list []Diagnostic
+}
+
+func (d *diags) add(sev Severity, p Pos, code, suggestion, format string, args ...any) {
+	if p.Line < 1 {
+		p.Line = 1
+	}
+	if p.Col < 1 {
+		p.Col = 1
+	}
+	d.list = append(d.list, Diagnostic{
+		Path: d.path, Line: p.Line, Col: p.Col, Severity: sev, Code: code,
+		Message: fmt.Sprintf(format, args...), Suggestion: suggestion,
+	})
+}
+
+func (d *diags) errorf(p Pos, code, format string, args ...any) {
+	d.add(Error, p, code, "", format, args...)
+}
+
+func (d *diags) warnf(p Pos, code, suggestion, format string, args ...any) {
+	d.add(Warning, p, code, suggestion, format, args...)
+}

@@ -1,0 +1,379 @@
+package vault
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/frontmatter"
+	"go.yaml.in/yaml/v3"
+)
+
+// A header is the front matter of a Markdown file, decoded into a tree of
+// yaml.Node whatever its format, with every position in the file's own
+// coordinates, and the body that follows it.
+type header struct {
+	root     *yaml.Node // a mapping, or nil for empty front matter
+	open     Pos        // the opening delimiter
+	body     []byte
+	bodyLine int // the file line on which the body starts
+}
+
+// A headerError is front matter that was found but cannot be decoded.
+type headerError struct {
+	pos     Pos
+	code    string
+	message string
+}
+
+func (e *headerError) Error() string { return e.message }
+
+type fmFormat int
+
+const (
+	fmYAML fmFormat = iota
+	fmTOML
+	fmJSON
+	fmJSONObject // a bare JSON object, its braces part of the data
+)
+
+var bom = []byte("\uFEFF")
+
+// splitHeader finds and decodes the front matter of content, the bytes of a
+// Markdown file. It returns nil and no error when there is none.
+func splitHeader(content []byte) (*header, *headerError) {
+	content = bytes.TrimPrefix(content, bom)
+	openLine, opener := firstLine(content)
+	var (
+		data   []byte
+		called bool
+		format fmFormat
+	)
+	capture := func(f fmFormat) frontmatter.UnmarshalFunc {
+		return func(b []byte, _ any) error {
+			data, called, format = b, true, f
+			return nil
+		}
+	}
+	formats := []*frontmatter.Format{
+		frontmatter.NewFormat("---", "---", capture(fmYAML)),
+		frontmatter.NewFormat("---yaml", "---", capture(fmYAML)),
+		frontmatter.NewFormat("+++", "+++", capture(fmTOML)),
+		frontmatter.NewFormat("---toml", "---", capture(fmTOML)),
+		frontmatter.NewFormat(";;;", ";;;", capture(fmJSON)),
+		frontmatter.NewFormat("---json", "---", capture(fmJSON)),
+		{Start: "{", End: "}", Unmarshal: capture(fmJSONObject), UnmarshalDelims: true, RequiresNewLine: true},
+	}
+	rest, err := frontmatter.Parse(bytes.NewReader(content), nil, formats...)
+	if err != nil {
+		return nil, &headerError{Pos{openLine, 1}, CodeUnreadable, err.Error()}
+	}
+	if !called {
+		for _, f := range formats {
+			if f.Start == opener && f.Start != "{" {
+				return nil, &headerError{Pos{openLine, 1}, CodeUnclosed,
+					fmt.Sprintf("front matter opened with %q is never closed: add a line %q after the last key", f.Start, f.End)}
+			}
+		}
+		return nil, nil
+	}
+	bodyStart := len(content) - len(rest)
+	h := &header{
+		open:     Pos{openLine, 1},
+		body:     rest,
+		bodyLine: 1 + bytes.Count(content[:bodyStart], []byte("\n")),
+	}
+	// Node lines count from the first line of data: the line after the
+	// opening delimiter, or the delimiter itself for a bare JSON object.
+	shift := openLine
+	if format == fmJSONObject {
+		shift = openLine - 1
+	}
+	if !utf8.Valid(data) {
+		return nil, &headerError{invalidUTF8(data, shift), CodeEncoding, "front matter is not UTF-8 text: save the file as UTF-8"}
+	}
+	var herr *headerError
+	switch format {
+	case fmYAML:
+		h.root, herr = decodeYAML(data, shift)
+	case fmTOML:
+		h.root, herr = decodeTOML(data, shift)
+	default:
+		h.root, herr = decodeJSON(data, shift)
+	}
+	if herr != nil {
+		return nil, herr
+	}
+	return h, nil
+}
+
+// firstLine returns the number and trimmed text of the first non-blank line,
+// the one frontmatter.Parse looks at for an opening delimiter.
+func firstLine(content []byte) (int, string) {
+	line := 1
+	for len(content) > 0 {
+		l, rest, _ := bytes.Cut(content, []byte("\n"))
+		if t := bytes.TrimSpace(l); len(t) > 0 {
+			return line, string(t)
+		}
+		content = rest
+		line++
+	}
+	return line, ""
+}
+
+// invalidUTF8 returns the position of the first byte of data that is not
+// UTF-8, with data's first line at file line shift+1.
+func invalidUTF8(data []byte, shift int) Pos {
+	line, col := shift+1, 1
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col += size
+		}
+		data = data[size:]
+	}
+	return Pos{line, col}
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+func decodeYAML(data []byte, shift int) (*yaml.Node, *headerError) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := err.Error()
+		pos := Pos{shift + 1, 1}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			msg = m[2]
+			if parserProblem(msg) {
+				n++
+			}
+			pos = Pos{shift + n, firstColumn(data, n)}
+		} else {
+			msg = strings.TrimPrefix(msg, "yaml: ")
+		}
+		return nil, &headerError{pos, CodeSyntax, "YAML syntax: " + msg}
+	}
+	return rootMapping(&doc, shift)
+}
+
+// parserProblem reports whether msg comes from YAML's parser rather than its
+// scanner. go.yaml.in/yaml/v3 reports the parser's lines counting from 0 and
+// the scanner's from 1.
+func parserProblem(msg string) bool {
+	switch {
+	case strings.HasPrefix(msg, "did not find expected <"),
+		msg == "did not find expected node content",
+		msg == "did not find expected '-' indicator",
+		msg == "did not find expected key",
+		msg == "did not find expected ',' or ']'",
+		msg == "did not find expected ',' or '}'",
+		strings.HasPrefix(msg, "found duplicate %"),
+		msg == "found incompatible YAML document",
+		msg == "found undefined tag handle":
+		return true
+	}
+	return false
+}
+
+// rootMapping checks that doc holds a mapping and moves its positions into
+// the file's coordinates.
+func rootMapping(doc *yaml.Node, shift int) (*yaml.Node, *headerError) {
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if doc.Kind != yaml.DocumentNode {
+		root = doc
+	}
+	shiftLines(root, shift)
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, nil
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, &headerError{Pos{root.Line, root.Column}, CodeType, "front matter must be a mapping of keys to values, such as company: Acme Corp"}
+	}
+	return root, nil
+}
+
+// shiftLines adds shift to the line of every node below n. It walks the
+// tree without following aliases, so shared nodes are moved once.
+func shiftLines(n *yaml.Node, shift int) {
+	stack := []*yaml.Node{n}
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		n.Line += shift
+		stack = append(stack, n.Content...)
+	}
+}
+
+// firstColumn returns the column of the first non-blank character of the
+// 1-based line n of data, where a YAML error without a column points.
+func firstColumn(data []byte, n int) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return 1
+	}
+	l := lines[n-1]
+	return 1 + len(l) - len(bytes.TrimLeft(l, " \t"))
+}
+
+// decodeJSON checks data with encoding/json, whose errors carry an offset,
+// then reads it as YAML (JSON is a subset of YAML 1.2) to get positions.
+func decodeJSON(data []byte, shift int) (*yaml.Node, *headerError) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		var se *json.SyntaxError
+		if errors.As(err, &se) {
+			line, col := lineCol(data, int(se.Offset))
+			return nil, &headerError{Pos{shift + line, col}, CodeSyntax, "JSON syntax: " + se.Error()}
+		}
+		return nil, &headerError{Pos{shift + 1, 1}, CodeSyntax, "JSON: " + err.Error()}
+	}
+	if _, ok := v.(map[string]any); !ok {
+		return nil, &headerError{Pos{shift + 1, 1}, CodeType, "front matter must be a JSON object"}
+	}
+	// Tabs are whitespace in JSON but not in YAML indentation.
+	data = bytes.ReplaceAll(data, []byte("\t"), []byte(" "))
+	return decodeYAML(data, shift)
+}
+
+// lineCol converts a byte offset of data into a 1-based line and column.
+func lineCol(data []byte, off int) (int, int) {
+	off = min(max(off, 0), len(data))
+	before := data[:off]
+	line := 1 + bytes.Count(before, []byte("\n"))
+	col := off - bytes.LastIndexByte(before, '\n')
+	return line, col
+}
+
+// decodeTOML decodes data with BurntSushi/toml and rebuilds it as a node
+// tree. TOML's decoder does not report where each key is, so every value
+// gets the line on which its top-level key (or table header) is written.
+func decodeTOML(data []byte, shift int) (*yaml.Node, *headerError) {
+	var m map[string]any
+	md, err := toml.Decode(string(data), &m)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &headerError{Pos{shift + pe.Position.Line, max(pe.Position.Col, 1)}, CodeSyntax, "TOML syntax: " + pe.Message}
+		}
+		return nil, &headerError{Pos{shift + 1, 1}, CodeSyntax, "TOML: " + err.Error()}
+	}
+	lines := strings.Split(string(data), "\n")
+	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: shift + 1, Column: 1}
+	seen := map[string]bool{}
+	tables := map[string]int{}
+	for _, k := range md.Keys() {
+		if len(k) != 1 || seen[k[0]] {
+			continue
+		}
+		seen[k[0]] = true
+		line, col := tomlKeyLine(lines, k[0], 0)
+		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k[0], Line: shift + line, Column: col}
+		val := tomlNode(m[k[0]], key.Line, col)
+		if items, ok := m[k[0]].([]map[string]any); ok {
+			// An array of tables: each [[key]] header gives its item's line.
+			for i := range items {
+				if l, c := tomlKeyLine(lines, k[0], tables[k[0]]); l > 0 {
+					tables[k[0]] = l
+					setLines(val.Content[i], shift+l, c)
+				}
+			}
+		}
+		root.Content = append(root.Content, key, val)
+	}
+	return root, nil
+}
+
+// tomlKeyLine finds the first line after line `after` that defines key, as
+// `key = …` or `[key]` or `[[key]]`.
+func tomlKeyLine(lines []string, key string, after int) (int, int) {
+	for i := after; i < len(lines); i++ {
+		t := strings.TrimLeft(lines[i], " \t")
+		col := 1 + len(lines[i]) - len(t)
+		name := strings.TrimLeft(t, "[")
+		name = strings.Trim(name, `"' `)
+		if strings.HasPrefix(name, key) {
+			rest := strings.TrimLeft(strings.TrimPrefix(name, key), `"' `)
+			if strings.HasPrefix(rest, "=") || strings.HasPrefix(rest, "]") {
+				return i + 1, col
+			}
+		}
+	}
+	return after, 1
+}
+
+func setLines(n *yaml.Node, line, col int) {
+	n.Line, n.Column = line, col
+	for _, c := range n.Content {
+		setLines(c, line, col)
+	}
+}
+
+// tomlNode converts a decoded TOML value into a node at line and col.
+func tomlNode(v any, line, col int) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Line: line, Column: col}
+	switch v := v.(type) {
+	case string:
+		n.Tag, n.Value = "!!str", v
+	case int64:
+		n.Tag, n.Value = "!!int", strconv.FormatInt(v, 10)
+	case float64:
+		n.Tag, n.Value = "!!float", strconv.FormatFloat(v, 'g', -1, 64)
+	case bool:
+		n.Tag, n.Value = "!!bool", strconv.FormatBool(v)
+	case time.Time:
+		// BurntSushi/toml marks local dates and times by the zone's name.
+		switch v.Location().String() {
+		case "date-local":
+			n.Tag, n.Value = "!!timestamp", v.Format("2006-01-02")
+		case "datetime-local":
+			n.Tag, n.Value = "!!timestamp", v.Format("2006-01-02T15:04:05.999999999")
+		case "time-local":
+			n.Tag, n.Value = "!!str", v.Format("15:04:05")
+		default:
+			n.Tag, n.Value = "!!timestamp", v.Format(time.RFC3339Nano)
+		}
+	case []any:
+		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
+		for _, e := range v {
+			n.Content = append(n.Content, tomlNode(e, line, col))
+		}
+	case []map[string]any:
+		n.Kind, n.Tag = yaml.SequenceNode, "!!seq"
+		for _, e := range v {
+			n.Content = append(n.Content, tomlNode(e, line, col))
+		}
+	case map[string]any:
+		n.Kind, n.Tag = yaml.MappingNode, "!!map"
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			n.Content = append(n.Content,
+				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: k, Line: line, Column: col},
+				tomlNode(v[k], line, col))
+		}
+	default:
+		n.Tag, n.Value = "!!str", fmt.Sprint(v)
+	}
+	return n
+}

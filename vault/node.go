@@ -1,0 +1,218 @@
+package vault
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// This file reads values out of yaml.Node trees, reporting every problem as
+// a diagnostic at the value's position.
+
+func nodePos(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
+
+// deref follows aliases to the node they name. Only a few hops are
+// followed, so a cycle cannot hang the decoder.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 8 && n != nil && n.Kind == yaml.AliasNode; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+// isNull reports whether n is absent or an empty value (`key:` or `~`).
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
+}
+
+// kindName describes what n holds, for messages about wrong types.
+func kindName(n *yaml.Node) string {
+	n = deref(n)
+	switch {
+	case n == nil:
+		return "nothing"
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case n.Tag == "!!null":
+		return "nothing"
+	case n.Tag == "!!int", n.Tag == "!!float":
+		return "a number"
+	case n.Tag == "!!bool":
+		return "true or false"
+	default:
+		return fmt.Sprintf("%q", n.Value)
+	}
+}
+
+// A field is one key and its value in a mapping.
+type field struct {
+	key, val *yaml.Node
+}
+
+// fields lists the keys of mapping n in order, reporting each repeated key.
+func (d *diags) fields(n *yaml.Node) []field {
+	var out []field
+	first := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := deref(n.Content[i]), n.Content[i+1]
+		if k == nil || k.Kind != yaml.ScalarNode {
+			d.errorf(nodePos(n.Content[i]), CodeType, "a key must be a plain word, not %s", kindName(k))
+			continue
+		}
+		if line, dup := first[k.Value]; dup {
+			d.errorf(nodePos(k), CodeSyntax, "key %q is repeated (first on line %d): keep one", k.Value, line)
+			continue
+		}
+		first[k.Value] = k.Line
+		out = append(out, field{k, v})
+	}
+	return out
+}
+
+// unknownKey warns about a key a small edit away from one of known.
+func (d *diags) unknownKey(k *yaml.Node, known []string) {
+	if best, ok := nearest(k.Value, known); ok {
+		d.warnf(nodePos(k), CodeUnknownKey, best, "unknown key %q: did you mean %q?", k.Value, best)
+	}
+}
+
+// text reads a scalar as text. Numbers and booleans are text too (a company
+// may be called 1984); lists and mappings are not.
+func (d *diags) text(key string, n *yaml.Node) (string, bool) {
+	n = deref(n)
+	if isNull(n) {
+		return "", false
+	}
+	if n.Kind != yaml.ScalarNode {
+		d.errorf(nodePos(n), CodeType, "%s must be text, not %s", key, kindName(n))
+		return "", false
+	}
+	s := strings.TrimSpace(n.Value)
+	return s, s != ""
+}
+
+// texts reads a list of scalars; a single scalar is a list of one.
+func (d *diags) texts(key string, n *yaml.Node) []string {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind == yaml.ScalarNode {
+		if s, ok := d.text(key, n); ok {
+			return []string{s}
+		}
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(nodePos(n), CodeType, "%s must be a list, not %s", key, kindName(n))
+		return nil
+	}
+	var out []string
+	for _, item := range n.Content {
+		if s, ok := d.text(key+" item", item); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// enum reads a scalar that must be one of allowed.
+func (d *diags) enum(key string, n *yaml.Node, allowed ...string) (string, bool) {
+	s, ok := d.text(key, n)
+	if !ok {
+		return "", false
+	}
+	for _, a := range allowed {
+		if strings.EqualFold(s, a) {
+			return a, true
+		}
+	}
+	best, _ := nearest(s, allowed)
+	msg := fmt.Sprintf("%s %q is not one of %s", key, s, strings.Join(allowed, ", "))
+	if best != "" {
+		msg += fmt.Sprintf(": did you mean %q?", best)
+	}
+	d.add(Error, nodePos(deref(n)), CodeValue, best, "%s", msg)
+	return "", false
+}
+
+// moment reads a date or a date-time.
+func (d *diags) moment(key string, n *yaml.Node, loc *time.Location) (Moment, bool) {
+	s, ok := d.text(key, n)
+	if !ok {
+		return Moment{}, false
+	}
+	m, err := ParseMoment(s, loc)
+	if err != nil {
+		d.errorf(nodePos(deref(n)), CodeDate, "%s: %v", key, err)
+		return Moment{}, false
+	}
+	return m, true
+}
+
+// moments reads a list of dates; a single date is a list of one.
+func (d *diags) moments(key string, n *yaml.Node, loc *time.Location) []Moment {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	items := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		items = n.Content
+	}
+	var out []Moment
+	for _, item := range items {
+		if m, ok := d.moment(key, item, loc); ok {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// duration reads a duration such as 45m or 1h30m.
+func (d *diags) duration(key string, n *yaml.Node) (time.Duration, bool) {
+	s, ok := d.text(key, n)
+	if !ok {
+		return 0, false
+	}
+	v, err := ParseDuration(s)
+	if err != nil {
+		d.errorf(nodePos(deref(n)), CodeDuration, "%s: %v", key, err)
+		return 0, false
+	}
+	return v, true
+}
+
+// zone reads an IANA time zone name.
+func (d *diags) zone(key string, n *yaml.Node) (*time.Location, bool) {
+	s, ok := d.text(key, n)
+	if !ok {
+		return nil, false
+	}
+	loc, err := LoadZone(s)
+	if err != nil {
+		d.errorf(nodePos(deref(n)), CodeTimezone, "%s: %v", key, err)
+		return nil, false
+	}
+	return loc, true
+}
+
+// LoadZone loads an IANA time zone such as Europe/Berlin. Unlike
+// time.LoadLocation it refuses "Local" and "", which mean the machine's zone
+// and would make the same vault give different calendars on different
+// machines.
+func LoadZone(name string) (*time.Location, error) {
+	if name == "" || name == "Local" || strings.Contains(name, "..") {
+		return nil, fmt.Errorf("%q is not an IANA time zone such as Europe/Berlin", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an IANA time zone such as Europe/Berlin or America/New_York", name)
+	}
+	return loc, nil
+}

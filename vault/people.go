@@ -1,0 +1,143 @@
+package vault
+
+import (
+	"cmp"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// A Person is a person note: a Markdown file an interview links to as
+// [[Jane Doe]], whose front matter supplies what the link leaves out.
+type Person struct {
+	Path    string
+	Name    string // the file name without .md, or the note's name: key
+	Email   string
+	Title   string
+	Phone   string
+	Company string
+	Aliases []string
+}
+
+// PersonKeys are the front matter keys read from a person note.
+var PersonKeys = []string{"name", "email", "title", "phone", "company", "aliases"}
+
+// people resolves links like Obsidian does: by file name anywhere in the
+// vault, or by path, and reads each person note once.
+type people struct {
+	byName map[string][]string // folded file name without .md → paths
+	byPath map[string]string   // folded path without .md → path
+	read   func(p string) ([]byte, error)
+
+	mu     sync.Mutex
+	loaded map[string]*Person
+	diags  []Diagnostic
+}
+
+func newPeople(paths []string, read func(string) ([]byte, error)) *people {
+	ps := &people{byName: map[string][]string{}, byPath: map[string]string{}, read: read, loaded: map[string]*Person{}}
+	for _, p := range paths {
+		stem := strings.TrimSuffix(p, path.Ext(p))
+		ps.byPath[strings.ToLower(stem)] = p
+		base := strings.ToLower(path.Base(stem))
+		ps.byName[base] = append(ps.byName[base], p)
+	}
+	for _, list := range ps.byName {
+		// Obsidian prefers the note closest to the vault's root.
+		slices.SortFunc(list, func(a, b string) int {
+			return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), cmp.Compare(a, b))
+		})
+	}
+	return ps
+}
+
+// resolve finds and reads the person note that target names.
+func (ps *people) resolve(target string) (*Person, bool) {
+	t := strings.ToLower(strings.TrimPrefix(path.Clean("/"+target), "/"))
+	var p string
+	if strings.Contains(target, "/") {
+		if found, ok := ps.byPath[t]; ok {
+			p = found
+		} else {
+			for _, cand := range ps.byName[path.Base(t)] {
+				if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(cand, ".md")), "/"+t) {
+					p = cand
+					break
+				}
+			}
+		}
+	} else if list := ps.byName[t]; len(list) > 0 {
+		p = list[0]
+	}
+	if p == "" {
+		return nil, false
+	}
+	return ps.load(p), true
+}
+
+// load reads the person note at p once; problems in it are reported
+// against it, and what could be read is still used.
+func (ps *people) load(p string) *Person {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if person, ok := ps.loaded[p]; ok {
+		return person
+	}
+	person := &Person{Path: p, Name: strings.TrimSuffix(path.Base(p), path.Ext(p))}
+	ps.loaded[p] = person
+	d := &diags{path: p}
+	defer func() { ps.diags = append(ps.diags, d.list...) }()
+	content, err := ps.read(p)
+	if err != nil {
+		d.warnf(Pos{1, 1}, CodePersonNote, "", "cannot read this person note: %v", unwrapPathError(err))
+		return person
+	}
+	h, herr := splitHeader(content)
+	if herr != nil {
+		d.warnf(herr.pos, CodePersonNote, "", "%s: the link to this person note uses its file name only", herr.message)
+		return person
+	}
+	if h == nil || h.root == nil {
+		return person
+	}
+	for _, f := range d.fields(h.root) {
+		switch f.key.Value {
+		case "name":
+			if s, ok := d.text("name", f.val); ok {
+				person.Name = s
+			}
+		case "email":
+			if s, ok := d.text("email", f.val); ok {
+				if _, email, err := splitAddress("<" + s + ">"); err != nil {
+					d.warnf(nodePos(deref(f.val)), CodePersonNote, "", "email %q: %v", s, err)
+				} else {
+					person.Email = email
+				}
+			}
+		case "title":
+			person.Title, _ = d.text("title", f.val)
+		case "phone":
+			person.Phone, _ = d.text("phone", f.val)
+		case "company":
+			person.Company, _ = d.text("company", f.val)
+		case "aliases":
+			person.Aliases = d.texts("aliases", f.val)
+		}
+	}
+	// A person note is anybody's note: its type errors must not stop the
+	// interviews that link to it.
+	for i := range d.list {
+		d.list[i].Severity = Warning
+		d.list[i].Code = CodePersonNote
+	}
+	return person
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,214 @@
+// Package vault reads a followup vault: a folder of Markdown interview
+// notes with YAML, TOML or JSON front matter, person notes they link to
+// Obsidian-style, and followup.yaml. It reports every problem as a
+// Diagnostic with the file, line and column, and never stops at the first
+// bad note.
+package vault
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// MaxNoteSize is the size above which a Markdown file is skipped.
+const MaxNoteSize = 10 << 20
+
+// A Vault is what Open read: the interview notes that can be rendered, the
+// ones that cannot, and every problem found.
+type Vault struct {
+	Config      *Config
+	Notes       []*Note      // interview notes without errors, sorted by path
+	Failed      []string     // interview notes with errors: keep their outputs as they are
+	Diagnostics []Diagnostic // sorted
+}
+
+// Open reads the vault in fsys with the configuration cfg. Problems in
+// notes become diagnostics; Open itself does not fail.
+func Open(fsys fs.FS, cfg *Config) *Vault {
+	v := &Vault{Config: cfg}
+	files := v.walk(fsys)
+	var mdPaths []string
+	for _, f := range files {
+		mdPaths = append(mdPaths, f.path)
+	}
+	people := newPeople(mdPaths, func(p string) ([]byte, error) { return readNote(fsys, p) })
+	for _, f := range files {
+		d := &diags{path: f.path}
+		note := readInterview(d, fsys, f, cfg, people)
+		if note == nil && len(d.list) == 0 {
+			continue // an ordinary note
+		}
+		if HasErrors(d.list) {
+			v.Failed = append(v.Failed, f.path)
+		} else if note != nil {
+			v.Notes = append(v.Notes, note)
+		}
+		v.Diagnostics = append(v.Diagnostics, d.list...)
+	}
+	v.Diagnostics = append(v.Diagnostics, people.diags...)
+	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d Diagnostic) bool {
+		return d.Severity == Warning && cfg.Disabled(d.Code)
+	})
+	SortDiagnostics(v.Diagnostics)
+	return v
+}
+
+// A file is a Markdown file found by walk, or a problem met on the way.
+type file struct {
+	path string
+	err  *Diagnostic // a file that must be reported rather than read
+}
+
+// walk lists the Markdown files of the vault that may be notes, skipping
+// hidden files and folders, the outbox, the templates and ignored globs.
+// Symbolic links to folders are not followed; a link to a file is read
+// when it stays inside the vault.
+func (v *Vault) walk(fsys fs.FS) []file {
+	var out []file
+	skip := func(p string) bool {
+		if p == "." {
+			return false
+		}
+		if strings.HasPrefix(path.Base(p), ".") || p == v.Config.Outbox || p == v.Config.Templates {
+			return true
+		}
+		for _, g := range v.Config.Ignore {
+			if matchGlob(g, p) {
+				return true
+			}
+		}
+		return false
+	}
+	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if skip(p) {
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			if d == nil || d.IsDir() || isMarkdown(p) {
+				out = append(out, file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: Error, Code: CodeUnreadable,
+					Message: "cannot read: " + unwrapPathError(err).Error()}})
+			}
+			return nil
+		}
+		if d.IsDir() || !isMarkdown(p) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			if f, ok := checkLink(fsys, p); ok {
+				out = append(out, f)
+			}
+			return nil
+		}
+		out = append(out, file{path: p})
+		return nil
+	})
+	return out
+}
+
+func isMarkdown(p string) bool { return strings.EqualFold(path.Ext(p), ".md") }
+
+// checkLink decides what to do with a symbolic link named .md: read it
+// when it leads to a file inside the vault, warn when it leads outside,
+// report it when it leads nowhere, and ignore a link to a folder.
+func checkLink(fsys fs.FS, p string) (file, bool) {
+	report := func(sev Severity, msg string) (file, bool) {
+		return file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: CodeSymlink, Message: msg}}, true
+	}
+	if target, err := fs.ReadLink(fsys, p); err == nil {
+		if path.IsAbs(target) || escapes(path.Join(path.Dir(p), target)) {
+			return report(Warning, "symbolic link to "+target+" leads outside the vault: not followed")
+		}
+	}
+	info, err := fs.Stat(fsys, p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return report(Error, "dangling symbolic link: its target does not exist")
+	case err != nil && strings.Contains(err.Error(), "escapes"):
+		return report(Warning, "symbolic link leads outside the vault: not followed")
+	case err != nil:
+		return report(Error, "cannot follow this symbolic link: "+unwrapPathError(err).Error())
+	case info.IsDir():
+		return file{}, false
+	}
+	return file{path: p}, true
+}
+
+func escapes(p string) bool { return p == ".." || strings.HasPrefix(p, "../") }
+
+// readNote reads a Markdown file, refusing one over MaxNoteSize.
+func readNote(fsys fs.FS, p string) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, MaxNoteSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxNoteSize {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+var errTooLarge = errors.New("larger than 10 MiB")
+
+// interviewKey finds an `interviewers` key in text whose front matter
+// could not be read: such a file was meant to be an interview note.
+var interviewKey = regexp.MustCompile(`(?m)^[ \t]*(["']?interviewers["']?[ \t]*[:=]|\[\[?[ \t]*["']?interviewers)`)
+
+// readInterview reads the file f and decodes it when it is an interview
+// note; it returns nil for an ordinary note.
+func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *Note {
+	if f.err != nil {
+		d.list = append(d.list, *f.err)
+		return nil
+	}
+	content, err := readNote(fsys, f.path)
+	if errors.Is(err, errTooLarge) {
+		d.errorf(Pos{1, 1}, CodeTooLarge, "skipped: the file is larger than 10 MiB")
+		return nil
+	}
+	if err != nil {
+		d.errorf(Pos{1, 1}, CodeUnreadable, "cannot read: %v", unwrapPathError(err))
+		return nil
+	}
+	h, herr := splitHeader(content)
+	if herr != nil {
+		if interviewKey.Match(content) {
+			d.errorf(herr.pos, herr.code, "%s", herr.message)
+		}
+		return nil
+	}
+	if h == nil || h.root == nil || !hasKey(h.root, "interviewers") {
+		return nil
+	}
+	if !utf8.Valid(h.body) {
+		d.errorf(invalidUTF8(h.body, h.bodyLine-1), CodeEncoding, "the note is not UTF-8 text: save it as UTF-8")
+	}
+	return decodeNote(d, f.path, h, cfg.Zone, people)
+}
+
+func hasKey(m *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if k := deref(m.Content[i]); k != nil && k.Value == key {
+			return true
+		}
+	}
+	return false
+}
