@@ -36,22 +36,36 @@ type heading struct {
 // returns the latter.
 func readSections(n *Note) *Section {
 	hs := headings(n.Body)
+	// Which heading names whom: nil for an ordinary heading, unfinished
+	// for "Unfinished business".
+	unfinishedMark := &Interviewer{}
+	owner := make([]*Interviewer, len(hs))
+	for i, h := range hs {
+		name := headingName(h.text)
+		if strings.EqualFold(name, "unfinished business") {
+			owner[i] = unfinishedMark
+		} else {
+			owner[i] = whoIsNamed(n.Interviewers, name)
+		}
+	}
 	var unfinished *Section
 	for i, h := range hs {
+		if owner[i] == nil {
+			continue
+		}
+		// A section runs to the next heading of the same or a higher
+		// level, or to the next section of someone (or something) else.
 		end := len(n.Body)
-		for _, next := range hs[i+1:] {
-			if next.level <= h.level {
-				end = next.start
+		for j := i + 1; j < len(hs); j++ {
+			if hs[j].level <= h.level || owner[j] != nil {
+				end = hs[j].start
 				break
 			}
 		}
-		name := headingName(h.text)
-		if strings.EqualFold(name, "unfinished business") {
+		if owner[i] == unfinishedMark {
 			unfinished = appendSection(unfinished, n, h, end)
-			continue
-		}
-		if iv := whoIsNamed(n.Interviewers, name); iv != nil {
-			iv.Personal = appendSection(iv.Personal, n, h, end)
+		} else {
+			owner[i].Personal = appendSection(owner[i].Personal, n, h, end)
 		}
 	}
 	return unfinished

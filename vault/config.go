@@ -125,7 +125,7 @@ func LoadConfig(fsys fs.FS, zone *time.Location) (*Config, []Diagnostic) {
 	}
 	root, herr := rootMapping(&doc, 0)
 	if herr != nil {
-		d.errorf(herr.pos, CodeConfig, "%s", herr.message)
+		d.errorf(herr.pos, CodeConfig, "the configuration must be a mapping of keys to values, such as timezone: Europe/Berlin")
 		return c, d.list
 	}
 	if root != nil {
@@ -308,9 +308,7 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 					c.Rules.Workdays = days
 				},
 				"holidays": func(v *yaml.Node) {
-					for _, m := range d.moments("holidays", v, c.Zone) {
-						c.Rules.Holidays = append(c.Rules.Holidays, m)
-					}
+					c.Rules.Holidays = append(c.Rules.Holidays, d.moments("holidays", v, c.Zone)...)
 				},
 			})
 		},

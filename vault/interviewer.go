@@ -130,8 +130,11 @@ func firstOnly(n *yaml.Node) *yaml.Node {
 func (iv *Interviewer) fromString(d *diags, s string, people *people) bool {
 	s = strings.TrimSpace(s)
 	if target, alias, ok := parseLink(s); ok {
+		if target == "" {
+			return iv.nameMissing(d)
+		}
 		iv.fromLink(d, target, alias, people)
-		return iv.Name != "" || iv.nameMissing(d)
+		return true
 	}
 	name, email, err := splitAddress(s)
 	if err != nil {
@@ -176,7 +179,7 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 		vals[f.key.Value] = f.val
 	}
 	name, _ := d.text("name", vals["name"])
-	if target, alias, ok := parseLink(name); ok {
+	if target, alias, ok := parseLink(name); ok && target != "" {
 		iv.fromLink(d, target, alias, people)
 	} else {
 		iv.Name = name
@@ -239,7 +242,7 @@ func parseLink(s string) (target, alias string, ok bool) {
 	target, alias, _ = strings.Cut(s, "|")
 	target, _, _ = strings.Cut(target, "#")
 	target = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(target), ".md"))
-	return target, strings.TrimSpace(alias), target != ""
+	return target, strings.TrimSpace(alias), true
 }
 
 // linkName is the file name a link target points to, without folders.

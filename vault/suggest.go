@@ -18,8 +18,13 @@ func nearest(word string, candidates []string) (string, bool) {
 			best, bestDist = c, d
 		}
 	}
+	// One edit for short words, two for longer ones; a word of one or
+	// two letters is too short to guess at, but may differ in case.
 	limit := 1
-	if utf8.RuneCountInString(w) > 5 {
+	switch n := utf8.RuneCountInString(w); {
+	case n < 3:
+		limit = 0
+	case n > 5:
 		limit = 2
 	}
 	if bestDist < 0 || bestDist > limit {

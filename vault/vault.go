@@ -6,6 +6,7 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"io/fs"
@@ -58,13 +59,16 @@ func Open(fsys fs.FS, cfg *Config) *Vault {
 		return d.Severity == Warning && cfg.Disabled(d.Code)
 	})
 	SortDiagnostics(v.Diagnostics)
+	// An alias repeats a value, and its problem with it.
+	v.Diagnostics = slices.Compact(v.Diagnostics)
 	return v
 }
 
 // A file is a Markdown file found by walk, or a problem met on the way.
 type file struct {
-	path string
-	err  *Diagnostic // a file that must be reported rather than read
+	path   string
+	target string      // for a symbolic link, the vault path it leads to
+	err    *Diagnostic // a file that must be reported rather than read
 }
 
 // walk lists the Markdown files of the vault that may be notes, skipping
@@ -116,7 +120,14 @@ func (v *Vault) walk(fsys fs.FS) []file {
 		out = append(out, file{path: p})
 		return nil
 	})
-	return out
+	// A link to a note that is read anyway would make that note twice.
+	walked := map[string]bool{}
+	for _, f := range out {
+		if f.target == "" {
+			walked[f.path] = true
+		}
+	}
+	return slices.DeleteFunc(out, func(f file) bool { return f.target != "" && walked[f.target] })
 }
 
 func isMarkdown(p string) bool { return strings.EqualFold(path.Ext(p), ".md") }
@@ -128,8 +139,10 @@ func checkLink(fsys fs.FS, p string) (file, bool) {
 	report := func(sev Severity, msg string) (file, bool) {
 		return file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: CodeSymlink, Message: msg}}, true
 	}
+	resolved := ""
 	if target, err := fs.ReadLink(fsys, p); err == nil {
-		if path.IsAbs(target) || escapes(path.Join(path.Dir(p), target)) {
+		resolved = path.Join(path.Dir(p), target)
+		if path.IsAbs(target) || escapes(resolved) {
 			return report(Warning, "symbolic link to "+target+" leads outside the vault: not followed")
 		}
 	}
@@ -144,7 +157,7 @@ func checkLink(fsys fs.FS, p string) (file, bool) {
 	case info.IsDir():
 		return file{}, false
 	}
-	return file{path: p}, true
+	return file{path: p, target: resolved}, true
 }
 
 func escapes(p string) bool { return p == ".." || strings.HasPrefix(p, "../") }
@@ -201,6 +214,8 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *N
 	if !utf8.Valid(h.body) {
 		d.errorf(invalidUTF8(h.body, h.bodyLine-1), CodeEncoding, "the note is not UTF-8 text: save it as UTF-8")
 	}
+	// Line numbers stay the same; the text handed on has one line ending.
+	h.body = bytes.ReplaceAll(h.body, []byte("\r\n"), []byte("\n"))
 	return decodeNote(d, f.path, h, cfg.Zone, people)
 }
 

@@ -1,0 +1,119 @@
+package vault
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestLoadConfigDefaults(t *testing.T) {
+	for name, fsys := range map[string]fstest.MapFS{
+		"missing": {},
+		"empty":   {ConfigFile: {Data: []byte("# nothing set\n")}},
+	} {
+		c, ds := LoadConfig(fsys, time.UTC)
+		if len(ds) > 0 {
+			t.Fatalf("%s: %v", name, ds)
+		}
+		want := DefaultConfig(time.UTC)
+		if c.Outbox != "outbox" || c.Templates != "templates" || c.Calendar.File != "calendar.ics" ||
+			c.Calendar.Details != DetailsNames || c.Calendar.Alarm != 2*time.Hour ||
+			c.Rules.ThankYouWithin != 24*time.Hour || c.Rules.FollowUpAfterDecision != 2 ||
+			c.Rules.FollowUpWithoutDecision != 7 || c.Rules.FollowUpEvery != 5 || c.Rules.MaxFollowUps != 2 ||
+			len(c.Rules.Workdays) != 5 || c.Serve.Addr != "127.0.0.1:8765" || c.Zone != time.UTC ||
+			c.Calendar.Name != want.Calendar.Name {
+			t.Errorf("%s: defaults = %+v", name, c)
+		}
+	}
+}
+
+func TestLoadConfig(t *testing.T) {
+	yaml := `candidate:
+  name: Alex Rivera
+  email: alex@example.com
+  signature: |-
+    Alex Rivera
+    +1 555 0100
+  strengths: ["eight years of Go", "ran a billing migration"]
+timezone: Europe/Berlin
+outbox: out/drafts
+ignore: ["Archive/**"]
+obsidian_vault: Job Search
+calendar:
+  details: full
+  alarm: 0
+rules:
+  thank_you_within: 12h
+  follow_up_every: 3
+  max_follow_ups: 0
+  workdays: [Sun, monday, Tue]
+  holidays: [2026-12-25]
+checks:
+  disable: [tone, length]
+serve:
+  addr: ":9000"
+  token: s3cret
+`
+	c, ds := LoadConfig(fstest.MapFS{ConfigFile: {Data: []byte(yaml)}}, time.UTC)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	if c.Candidate.Signature != "Alex Rivera\n+1 555 0100" || len(c.Candidate.Strengths) != 2 {
+		t.Errorf("candidate = %+v", c.Candidate)
+	}
+	if c.Zone.String() != "Europe/Berlin" || c.Outbox != "out/drafts" || c.ObsidianVault != "Job Search" {
+		t.Errorf("zone, outbox, vault = %v, %q, %q", c.Zone, c.Outbox, c.ObsidianVault)
+	}
+	if c.Calendar.Details != DetailsFull || c.Calendar.Alarm != 0 || c.Rules.ThankYouWithin != 12*time.Hour {
+		t.Errorf("calendar, rules = %+v, %+v", c.Calendar, c.Rules)
+	}
+	if got := c.Rules.Workdays; len(got) != 3 || got[0] != time.Sunday || got[1] != time.Monday || got[2] != time.Tuesday {
+		t.Errorf("workdays = %v", got)
+	}
+	if !c.Disabled("tone") || c.Disabled("spelling") || c.Serve.Token != "s3cret" || c.Rules.MaxFollowUps != 0 {
+		t.Errorf("checks, serve = %+v, %+v", c.Checks, c.Serve)
+	}
+	if len(c.Rules.Holidays) != 1 || c.Rules.Holidays[0].Time.Format("2006-01-02") != "2026-12-25" {
+		t.Errorf("holidays = %v", c.Rules.Holidays)
+	}
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	tests := []struct {
+		yaml string
+		want string // the one diagnostic, as printed
+	}{
+		{"timezon: UTC\n", `followup.yaml:1:1: error: unknown key "timezon" at the top level: did you mean "timezone"? [unknown-key]`},
+		{"calendar:\n  detail: full\n", `followup.yaml:2:3: error: unknown key "detail" in calendar: did you mean "details"? [unknown-key]`},
+		{"rules:\n  follow_up_evry: 3\n", `followup.yaml:2:3: error: unknown key "follow_up_evry" in rules: did you mean "follow_up_every"? [unknown-key]`},
+		{"colour: blue\n", `followup.yaml:1:1: error: unknown key "colour" at the top level: the keys are calendar, candidate, checks, ignore, obsidian_vault, outbox, rules, serve, templates, timezone [unknown-key]`},
+		{"timezone: Mars/Base\n", `followup.yaml:1:11: error: timezone: "Mars/Base" is not an IANA time zone such as Europe/Berlin or America/New_York [config]`},
+		{"outbox: ../elsewhere\n", `followup.yaml:1:9: error: outbox must be a folder inside the vault, such as outbox, not "../elsewhere" [config]`},
+		{"outbox: /tmp/x\n", `followup.yaml:1:9: error: outbox must be a folder inside the vault, such as outbox, not "/tmp/x" [config]`},
+		{"calendar:\n  details: everything\n", `followup.yaml:2:12: error: details "everything" is not one of none, names, full [config]`},
+		{"calendar:\n  alarm: soon\n", `followup.yaml:2:10: error: alarm: "soon" is not a duration: write it like 45m, 1h30m or 2d [config]`},
+		{"calendar:\n  file: ../cal.ics\n", `followup.yaml:2:9: error: calendar.file must be a plain file name such as calendar.ics, not "../cal.ics" [config]`},
+		{"rules:\n  follow_up_every: 0\n", `followup.yaml:2:20: error: follow_up_every must be a whole number of at least 1, not "0" [config]`},
+		{"rules:\n  max_follow_ups: two\n", `followup.yaml:2:19: error: max_follow_ups must be a whole number of at least 0, not "two" [config]`},
+		{"rules:\n  workdays: [Mon, Funday]\n", `followup.yaml:2:19: error: workdays: "Funday" is not a day of the week such as Mon or Monday [config]`},
+		{"rules:\n  holidays: [2026-13-01]\n", `followup.yaml:2:14: error: holidays: "2026-13-01" is not a date: there is no month 13 [config]`},
+		{"checks:\n  disable: [tones]\n", `followup.yaml:2:13: error: checks.disable: "tones" is not the code of a warning: did you mean "tone"? [config]`},
+		{"serve:\n  addr: localhost\n", `followup.yaml:2:9: error: serve.addr must be host:port, such as 127.0.0.1:8765, not "localhost" [config]`},
+		{"candidate:\n  email: alex at home\n", `followup.yaml:2:10: error: candidate.email: "alex at home" is not an e-mail address [config]`},
+		{"candidate: Alex\n", `followup.yaml:1:12: error: candidate must be a mapping of keys to values, not "Alex" [config]`},
+		{"ignore: ['[']\n", `followup.yaml:1:10: error: ignore: "[" is not a valid glob [config]`},
+		{"timezone: UTC\n  bad: x\n", `followup.yaml:2:3: error: YAML syntax: mapping values are not allowed in this context [config]`},
+		{"- a\n- b\n", `followup.yaml:1:1: error: the configuration must be a mapping of keys to values, such as timezone: Europe/Berlin [config]`},
+	}
+	for _, tt := range tests {
+		_, ds := LoadConfig(fstest.MapFS{ConfigFile: {Data: []byte(tt.yaml)}}, time.UTC)
+		var got []string
+		for _, d := range ds {
+			got = append(got, d.String())
+		}
+		if len(got) != 1 || got[0] != tt.want {
+			t.Errorf("LoadConfig(%q):\n got %s\nwant %s", tt.yaml, strings.Join(got, "\n     "), tt.want)
+		}
+	}
+}

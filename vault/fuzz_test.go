@@ -1,0 +1,95 @@
+package vault
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+// FuzzNote feeds arbitrary bytes to Open as a note, next to a person note
+// it may link to. Nothing may panic, and every diagnostic must point into
+// the note.
+func FuzzNote(f *testing.F) {
+	seeds, _ := filepath.Glob("../example-vault/*/*/*.md")
+	for _, p := range seeds {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	archives, _ := filepath.Glob("testdata/open/*.txtar")
+	for _, p := range archives {
+		ar, err := txtar.ParseFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		for _, file := range ar.Files {
+			if strings.HasSuffix(file.Name, ".md") {
+				f.Add(file.Data)
+			}
+		}
+	}
+	if len(seeds) == 0 || len(archives) == 0 {
+		f.Fatal("no seeds")
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fsys := fstest.MapFS{
+			"n.md":                {Data: data},
+			"people/Jane.md":      {Data: data},
+			"people/Raj Patel.md": {Data: []byte("---\nemail: raj@acme.example\n---\n")},
+		}
+		v := Open(fsys, DefaultConfig(time.UTC))
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, d := range v.Diagnostics {
+			if d.Line < 1 || d.Line > lines || d.Col < 1 {
+				t.Errorf("%s points outside the note of %d lines", d, lines)
+			}
+			if d.Message == "" || d.Code == "" {
+				t.Errorf("%+v has no message or code", d)
+			}
+		}
+		for _, n := range v.Notes {
+			if n.Company == "" || n.Date.IsZero() || len(n.Interviewers) == 0 {
+				t.Errorf("note without errors lacks a required key: %+v", n)
+			}
+			for _, iv := range n.Interviewers {
+				if iv.Name == "" {
+					t.Errorf("interviewer without a name in a note without errors")
+				}
+			}
+		}
+	})
+}
+
+// FuzzParseMoment checks that what ParseMoment accepts prints and parses
+// back to the same instant.
+func FuzzParseMoment(f *testing.F) {
+	for _, s := range []string{"2026-11-18", "2026-11-18T14:00", "2026-11-18 14:00:00 +01:00", "2026-11-18t14:00:00.123z", "2026-02-30", "9999-12-31T23:59:59-14:00"} {
+		f.Add(s)
+	}
+	ny, _ := time.LoadLocation("America/New_York")
+	f.Fuzz(func(t *testing.T, s string) {
+		m, err := ParseMoment(s, ny)
+		if err != nil || m.Time.Year() > 9999 {
+			return // years past 9999 have no four-digit form to print
+		}
+		layout := "2006-01-02"
+		if m.HasTime {
+			layout = time.RFC3339Nano
+		}
+		back, err := ParseMoment(m.Time.Format(layout), ny)
+		if err != nil {
+			t.Fatalf("ParseMoment(%q) = %v, whose printed form does not parse: %v", s, m.Time, err)
+		}
+		if !back.Time.Equal(m.Time) || back.HasTime != m.HasTime {
+			t.Fatalf("ParseMoment(%q) = %v, printed and parsed again %v", s, m.Time, back.Time)
+		}
+	})
+}
