@@ -61,7 +61,7 @@ var channels = []string{string(Email), string(Letter), string(Call)}
 func decodeInterviewers(d *diags, v *yaml.Node, keyPos Pos, channel Channel, people *people) []*Interviewer {
 	n := deref(v)
 	switch {
-	case isNull(n):
+	case isEmpty(n):
 		if keyPos.Line == 0 {
 			d.errorf(Pos{1, 1}, CodeMissing, "missing required key interviewers")
 		} else {
@@ -88,7 +88,7 @@ func decodeInterviewers(d *diags, v *yaml.Node, keyPos Pos, channel Channel, peo
 // mapping, "Name <email>", or an Obsidian link "[[Name]]".
 func decodeInterviewer(d *diags, v *yaml.Node, channel Channel, people *people) *Interviewer {
 	n := deref(v)
-	iv := &Interviewer{Channel: channel, Pos: nodePos(n)}
+	iv := &Interviewer{Channel: channel, Pos: nodePos(v)}
 	switch {
 	case isNull(n):
 		d.errorf(iv.Pos, CodeNoName, "an interviewer without a name: write the name, such as - Jane Doe")

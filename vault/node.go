@@ -28,6 +28,13 @@ func isNull(n *yaml.Node) bool {
 	return n == nil || n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
+// isEmpty reports whether n is null or blank text, such as `key: ""` or a
+// bare tag (`key: !x`).
+func isEmpty(n *yaml.Node) bool {
+	n = deref(n)
+	return isNull(n) || n.Kind == yaml.ScalarNode && strings.TrimSpace(n.Value) == ""
+}
+
 // kindName describes what n holds, for messages about wrong types.
 func kindName(n *yaml.Node) string {
 	n = deref(n)
@@ -83,13 +90,14 @@ func (d *diags) unknownKey(k *yaml.Node, known []string) {
 
 // text reads a scalar as text. Numbers and booleans are text too (a company
 // may be called 1984); lists and mappings are not.
-func (d *diags) text(key string, n *yaml.Node) (string, bool) {
-	n = deref(n)
+func (d *diags) text(key string, v *yaml.Node) (string, bool) {
+	n := deref(v)
 	if isNull(n) {
 		return "", false
 	}
 	if n.Kind != yaml.ScalarNode {
-		d.errorf(nodePos(n), CodeType, "%s must be text, not %s", key, kindName(n))
+		// Point at the value as written, even when it is an alias.
+		d.errorf(nodePos(v), CodeType, "%s must be text, not %s", key, kindName(n))
 		return "", false
 	}
 	s := strings.TrimSpace(n.Value)
@@ -114,6 +122,11 @@ func (d *diags) texts(key string, n *yaml.Node) []string {
 	}
 	var out []string
 	for _, item := range n.Content {
+		if it := deref(item); it != nil && it.Kind != yaml.ScalarNode {
+			// One error says it for the whole list.
+			d.errorf(nodePos(item), CodeType, "%s must be a list of text, not of %ss", key, strings.TrimPrefix(kindName(it), "a "))
+			return nil
+		}
 		if s, ok := d.text(key+" item", item); ok {
 			out = append(out, s)
 		}

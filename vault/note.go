@@ -112,7 +112,7 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	if s, ok := d.text("role", vals["role"]); ok {
 		n.Role = s
 	}
-	if isNull(vals["date"]) {
+	if isEmpty(vals["date"]) {
 		n.missing(d, "date", h, "the interview's start, such as 2026-11-18T14:00")
 	} else if m, ok := d.moment("date", vals["date"], n.Zone); ok {
 		n.Date = m
@@ -161,7 +161,7 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 
 // required reads a text key that must be present.
 func (n *Note) required(d *diags, key string, vals map[string]*yaml.Node, h *header) string {
-	if isNull(vals[key]) {
+	if isEmpty(vals[key]) {
 		n.missing(d, key, h, "")
 		return ""
 	}

@@ -41,11 +41,21 @@ func Open(fsys fs.FS, cfg *Config) *Vault {
 		mdPaths = append(mdPaths, f.path)
 	}
 	people := newPeople(mdPaths, func(p string) ([]byte, error) { return readNote(fsys, p) })
+	ids := map[string]string{} // id → the note that has it
 	for _, f := range files {
 		d := &diags{path: f.path}
 		note := readInterview(d, fsys, f, cfg, people)
 		if note == nil && len(d.list) == 0 {
 			continue // an ordinary note
+		}
+		if note != nil {
+			// Calendar events are known by their note's id: two notes with
+			// one id would overwrite each other's events.
+			if other, taken := ids[note.ID]; taken {
+				d.errorf(note.Keys["id"], CodeValue, "id %q is already the id of %s: give this note an id of its own", note.ID, other)
+			} else {
+				ids[note.ID] = note.Path
+			}
 		}
 		if HasErrors(d.list) {
 			v.Failed = append(v.Failed, f.path)
