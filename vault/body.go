@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -98,8 +99,9 @@ func appendSection(s *Section, n *Note, h heading, end int) *Section {
 // names none or several.
 func whoIsNamed(ivs []*Interviewer, name string) *Interviewer {
 	var found *Interviewer
+	key := foldName(name)
 	for _, iv := range ivs {
-		if foldName(iv.Name) == foldName(name) {
+		if foldName(iv.Name) == key {
 			return iv // a full name beats a first name shared by two
 		}
 		if iv.answersTo(name) {
@@ -251,6 +253,9 @@ func isLetter(s string) bool {
 // foldName reduces a name for comparison: lower case, accents dropped,
 // spaces collapsed, so "Zoë  MÜLLER" and "zoe muller" are the same.
 func foldName(s string) string {
+	if isASCII(s) {
+		return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	}
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		if unicode.Is(unicode.Mn, r) {
@@ -259,4 +264,13 @@ func foldName(s string) string {
 		b.WriteRune(unicode.ToLower(r))
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
