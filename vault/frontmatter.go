@@ -163,6 +163,15 @@ func decodeYAML(data []byte, shift int) (*yaml.Node, *headerError) {
 				n++
 			}
 			pos = Pos{shift + n, firstColumn(data, n)}
+			// An unclosed flow collection is reported on the line where it
+			// opens: point at its bracket.
+			for _, open := range []string{"[", "{"} {
+				if strings.HasSuffix(msg, "'"+closing[open]+"'") {
+					if c := bracketColumn(data, n, open); c > 0 {
+						pos.Col = c
+					}
+				}
+			}
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
@@ -220,6 +229,18 @@ func shiftLines(n *yaml.Node, shift int) {
 		n.Line += shift
 		stack = append(stack, n.Content...)
 	}
+}
+
+var closing = map[string]string{"[": "]", "{": "}"}
+
+// bracketColumn returns the column of the first open bracket on the
+// 1-based line n of data, or 0.
+func bracketColumn(data []byte, n int, open string) int {
+	lines := bytes.Split(data, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return 0
+	}
+	return 1 + bytes.Index(lines[n-1], []byte(open))
 }
 
 // firstColumn returns the column of the first non-blank character of the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -78,14 +79,54 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	v := vault.Open(w.fsys, w.cfg)
+	ob, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
+	if err != nil {
+		return err
+	}
+	cal, err := writeCalendar(w, v, ob)
+	if err != nil {
+		return err
+	}
+	if err := ob.Close(); err != nil {
+		return err
+	}
+	vault.SortDiagnostics(v.Diagnostics)
 	if err := rep.report(v.Diagnostics); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "followup: %s\n", summary(v))
+	fmt.Fprintf(stderr, "followup: %s; %s\n", summary(v), cal)
 	if len(v.Failed) > 0 {
 		return errProblems
 	}
 	return nil
+}
+
+// writeCalendar builds the calendar into the outbox, carrying over what it
+// can from the file last written, and says what it did. A calendar that
+// differs from what the tool last wrote is rewritten with a warning.
+func writeCalendar(w *workspace, v *vault.Vault, ob *vault.Outbox) (string, error) {
+	name := w.cfg.Calendar.File
+	prev, _ := ob.Read(name)
+	edited := ob.EditedByHand(name)
+	res, err := calendar.Build(v, calendar.Options{Now: w.now, Previous: prev})
+	if err != nil {
+		return "", err
+	}
+	if (edited || res.PreviousUnreadable) && !w.cfg.Disabled(vault.CodeEditedOutput) {
+		v.Diagnostics = append(v.Diagnostics, vault.Diagnostic{
+			Path: ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
+			Message: name + " differs from what followup last wrote: it is generated, so it was rewritten",
+		})
+	}
+	wrote, err := ob.Write(name, res.Data)
+	if err != nil {
+		return "", err
+	}
+	state := "unchanged"
+	if wrote {
+		state = "written"
+	}
+	return fmt.Sprintf("%s %s (%s)", ob.Path(name), state, plural(res.Events, "event")), nil
 }
 
 // summary says in one line what was read and found.

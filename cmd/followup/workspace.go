@@ -16,6 +16,7 @@ import (
 // current time.
 type workspace struct {
 	dir  string
+	root *os.Root
 	fsys fs.FS
 	cfg  *vault.Config
 	now  time.Time
@@ -44,7 +45,7 @@ func openWorkspace(g *globals) (*workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the vault: %w", err)
 	}
-	return &workspace{dir: dir, fsys: root.FS(), g: g}, nil
+	return &workspace{dir: dir, root: root, fsys: root.FS(), g: g}, nil
 }
 
 // errConfig says that followup.yaml is wrong, already reported: exit 2.

@@ -1,0 +1,264 @@
+// Package calendar turns interview notes into an iCalendar feed (RFC 5545,
+// with the calendar properties of RFC 7986): the interviews, the thank-you
+// deadlines, the decision dates and the next follow-up of every note.
+package calendar
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+
+	"followup/vault"
+)
+
+// ProductID is the calendar's PRODID: fixed, so that the same notes give
+// the same bytes on every machine.
+const ProductID = "-//followup//followup calendar//EN"
+
+// propNote holds an opaque hash of the note's path, so that a later build
+// can keep the events of a note that cannot be read for now.
+const propNote = "X-FOLLOWUP-NOTE"
+
+// Options are what Build needs besides the notes.
+type Options struct {
+	Now      time.Time // DTSTAMP and LAST-MODIFIED of new and changed events
+	Previous []byte    // the calendar file as last written, or nil
+}
+
+// A Result is a built calendar.
+type Result struct {
+	Data   []byte
+	Events int
+	// PreviousUnreadable says that Options.Previous could not be parsed, so
+	// nothing was carried over from it.
+	PreviousUnreadable bool
+}
+
+// Build encodes the calendar of v. Events of notes with errors (v.Failed)
+// are carried over from the previous file, and so are the DTSTAMP,
+// LAST-MODIFIED and SEQUENCE of every event that did not change; a changed
+// event gets opt.Now and SEQUENCE+1.
+func Build(v *vault.Vault, opt Options) (Result, error) {
+	cfg := v.Config
+	var res Result
+	prev, err := parsePrevious(opt.Previous)
+	if err != nil {
+		res.PreviousUnreadable = true
+	}
+	now := opt.Now.UTC().Truncate(time.Second)
+
+	type entry struct {
+		comp *ical.Component
+		key  time.Time
+		uid  string
+	}
+	var entries []entry
+	for _, n := range v.Notes {
+		for _, e := range Schedule(n, cfg) {
+			comp := eventComponent(e, cfg.ObsidianVault)
+			stamp(comp, prev[e.UID], now)
+			entries = append(entries, entry{comp, e.sortKey(), e.UID})
+		}
+	}
+	failed := map[string]bool{}
+	for _, p := range v.Failed {
+		failed[noteHash(p)] = true
+	}
+	for uid, old := range prev {
+		if failed[old.note] {
+			entries = append(entries, entry{old.comp, old.start, uid})
+		}
+	}
+	slices.SortFunc(entries, func(a, b entry) int {
+		if c := a.key.Compare(b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(a.uid, b.uid)
+	})
+
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, ProductID)
+	setText(cal.Props, "X-WR-CALNAME", cfg.Calendar.Name)
+	setText(cal.Props, "NAME", cfg.Calendar.Name)
+	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
+	cal.Props.Set(durationProp("REFRESH-INTERVAL", time.Hour, true))
+	cal.Props.Set(durationProp("X-PUBLISHED-TTL", time.Hour, false))
+	for _, e := range entries {
+		cal.Children = append(cal.Children, e.comp)
+	}
+	res.Events = len(entries)
+	res.Data, err = encode(cal)
+	return res, err
+}
+
+// encode writes cal with go-ical's encoder through the folder. go-ical
+// refuses a calendar without components, so an empty one is encoded with a
+// placeholder event that is then cut out.
+func encode(cal *ical.Calendar) ([]byte, error) {
+	empty := len(cal.Children) == 0
+	if empty {
+		placeholder := ical.NewEvent()
+		placeholder.Props.SetText(ical.PropUID, "placeholder")
+		placeholder.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
+		cal.Children = append(cal.Children, placeholder.Component)
+	}
+	var buf bytes.Buffer
+	f := &folder{w: &buf}
+	if err := ical.NewEncoder(f).Encode(cal); err != nil {
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	out := buf.Bytes()
+	if empty {
+		begin := bytes.Index(out, []byte("BEGIN:VEVENT\r\n"))
+		end := bytes.Index(out, []byte("END:VEVENT\r\n"))
+		out = append(out[:begin:begin], out[end+len("END:VEVENT\r\n"):]...)
+	}
+	return out, nil
+}
+
+// eventComponent encodes e as a VEVENT without its DTSTAMP, LAST-MODIFIED
+// and SEQUENCE, which stamp adds.
+func eventComponent(e Event, obsidianVault string) *ical.Component {
+	ev := ical.NewEvent()
+	p := ev.Props
+	p.SetText(ical.PropUID, e.UID)
+	if e.AllDay {
+		p.SetDate(ical.PropDateTimeStart, e.Day.In(time.UTC))
+		p.SetDate(ical.PropDateTimeEnd, e.Day.AddDays(1).In(time.UTC))
+	} else {
+		// In UTC: go-ical would write any other zone as a TZID without a
+		// VTIMEZONE to define it.
+		p.SetDateTime(ical.PropDateTimeStart, e.Start.UTC())
+		p.SetDateTime(ical.PropDateTimeEnd, e.End.UTC())
+	}
+	p.SetText(ical.PropSummary, e.Summary)
+	if e.Description != "" {
+		p.SetText(ical.PropDescription, e.Description)
+	}
+	p.SetText(ical.PropCategories, e.Kind.Category())
+	p.SetText(ical.PropTransparency, "TRANSPARENT")
+	if obsidianVault != "" {
+		p.SetURI(ical.PropURL, obsidianURL(obsidianVault, e.Note))
+	}
+	setText(p, propNote, noteHash(e.Note))
+	if e.Kind == ThankYou && e.Alarm > 0 {
+		alarm := ical.NewComponent(ical.CompAlarm)
+		alarm.Props.SetText(ical.PropAction, "DISPLAY")
+		trigger := durationProp(ical.PropTrigger, -e.Alarm, false)
+		trigger.Params.Set("RELATED", "END")
+		alarm.Props.Set(trigger)
+		alarm.Props.SetText(ical.PropDescription, e.Summary)
+		ev.Children = append(ev.Children, alarm)
+	}
+	return ev.Component
+}
+
+// stamp sets DTSTAMP, LAST-MODIFIED and SEQUENCE: the previous ones when
+// the event did not change, else now and the next sequence number.
+func stamp(comp *ical.Component, old *previousEvent, now time.Time) {
+	stampAt, seq := now, 0
+	if old != nil {
+		if old.content == content(comp) {
+			stampAt, seq = old.stamp, old.sequence
+		} else {
+			seq = old.sequence + 1
+		}
+	}
+	comp.Props.SetDateTime(ical.PropDateTimeStamp, stampAt)
+	comp.Props.SetDateTime(ical.PropLastModified, stampAt)
+	seqProp := ical.NewProp(ical.PropSequence)
+	seqProp.Value = strconv.Itoa(seq)
+	comp.Props.Set(seqProp)
+}
+
+// content is an event's encoding without the properties that record when
+// it changed: two events with the same content are the same event.
+func content(comp *ical.Component) string {
+	c := *comp
+	c.Props = ical.Props{}
+	for name, values := range comp.Props {
+		switch name {
+		case ical.PropDateTimeStamp, ical.PropLastModified, ical.PropSequence:
+		default:
+			c.Props[name] = values
+		}
+	}
+	var buf bytes.Buffer
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, ProductID)
+	cal.Children = []*ical.Component{&c}
+	c.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
+	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
+		return "unencodable: " + err.Error()
+	}
+	return buf.String()
+}
+
+// setText sets a text property that go-ical does not know, without the
+// VALUE=TEXT it would add: text is the default type of unknown properties.
+func setText(props ical.Props, name, text string) {
+	props.SetText(name, text)
+	props.Get(name).Params.Del(ical.ParamValue)
+}
+
+// durationProp returns a property holding d in the form RFC 5545 section
+// 3.3.6 gives, such as PT1H or -PT2H30M (go-ical writes seconds only).
+func durationProp(name string, d time.Duration, typed bool) *ical.Prop {
+	p := ical.NewProp(name)
+	if typed {
+		p.Params.Set(ical.ParamValue, string(ical.ValueDuration))
+	}
+	p.Value = formatDuration(d)
+	return p
+}
+
+func formatDuration(d time.Duration) string {
+	var b strings.Builder
+	if d < 0 {
+		b.WriteByte('-')
+		d = -d
+	}
+	b.WriteByte('P')
+	if days := d / (24 * time.Hour); days > 0 && d%(24*time.Hour) == 0 {
+		fmt.Fprintf(&b, "%dD", days)
+		return b.String()
+	}
+	b.WriteByte('T')
+	h, m, s := d/time.Hour, d%time.Hour/time.Minute, d%time.Minute/time.Second
+	if h > 0 {
+		fmt.Fprintf(&b, "%dH", h)
+	}
+	if m > 0 {
+		fmt.Fprintf(&b, "%dM", m)
+	}
+	if s > 0 || h == 0 && m == 0 {
+		fmt.Fprintf(&b, "%dS", s)
+	}
+	return b.String()
+}
+
+// obsidianURL opens a note in Obsidian. Obsidian wants every reserved
+// character percent-encoded, spaces as %20 rather than +.
+func obsidianURL(vaultName, notePath string) *url.URL {
+	esc := func(s string) string { return strings.ReplaceAll(url.QueryEscape(s), "+", "%20") }
+	return &url.URL{Scheme: "obsidian", Opaque: "//open", RawQuery: "vault=" + esc(vaultName) + "&file=" + esc(strings.TrimSuffix(notePath, ".md"))}
+}
+
+// noteHash identifies a note's path without revealing it.
+func noteHash(p string) string {
+	sum := sha256.Sum256([]byte(p))
+	return hex.EncodeToString(sum[:8])
+}

@@ -1,0 +1,302 @@
+package calendar
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"followup/vault"
+)
+
+// Kind is what an event is for; it names the event in its UID.
+type Kind string
+
+// The events of SPEC "The calendar".
+const (
+	Interview   Kind = "interview"
+	ThankYou    Kind = "thank-you"
+	Decision    Kind = "decision"
+	FollowUp    Kind = "follow-up"
+	StatusCheck Kind = "status-check"
+)
+
+// Category returns the event's CATEGORIES value: a status check is a
+// follow-up too.
+func (k Kind) Category() string {
+	if k == StatusCheck {
+		return string(FollowUp)
+	}
+	return string(k)
+}
+
+// A Date is a day on the calendar, independent of any zone.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the day t falls on in its own zone.
+func DateOf(t time.Time) Date {
+	y, m, d := t.Date()
+	return Date{y, m, d}
+}
+
+// AddDays returns the date n days after d.
+func (d Date) AddDays(n int) Date {
+	return DateOf(time.Date(d.Year, d.Month, d.Day+n, 0, 0, 0, 0, time.UTC))
+}
+
+// Weekday returns the day of the week of d.
+func (d Date) Weekday() time.Weekday {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC).Weekday()
+}
+
+// Before reports whether d is earlier than e.
+func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
+
+// Compare returns -1, 0 or +1 as d is before, on or after e.
+func (d Date) Compare(e Date) int {
+	switch {
+	case d.Year != e.Year:
+		return cmpInt(d.Year, e.Year)
+	case d.Month != e.Month:
+		return cmpInt(int(d.Month), int(e.Month))
+	default:
+		return cmpInt(d.Day, e.Day)
+	}
+}
+
+func cmpInt(a, b int) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// In returns midnight of d in loc.
+func (d Date) In(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+
+// An Event is one entry of the calendar, before encoding.
+type Event struct {
+	Kind   Kind
+	N      int    // the follow-up's number, from 1; 0 for other kinds
+	Of     int    // how many follow-ups there are at most
+	Note   string // the note's vault path
+	UID    string
+	AllDay bool
+	Start  time.Time // timed events
+	End    time.Time
+	Day    Date // all-day events: the one day they cover
+	Alarm  time.Duration
+	// Summary and Description follow calendar.details.
+	Summary     string
+	Description string
+}
+
+// sortKey orders events by start, all-day events at midnight UTC.
+func (e Event) sortKey() time.Time {
+	if e.AllDay {
+		return e.Day.In(time.UTC)
+	}
+	return e.Start
+}
+
+// Rules are the timing rules the schedule follows.
+type Rules = vault.Rules
+
+// BusinessDays returns the day n business days after d: each step moves to
+// the next day that is one of the workdays and not a holiday. With n = 0 it
+// returns d itself, or the next business day when d is none.
+func BusinessDays(d Date, n int, r Rules) Date {
+	holidays := make([]Date, len(r.Holidays))
+	for i, h := range r.Holidays {
+		holidays[i] = DateOf(h.Time)
+	}
+	business := func(d Date) bool {
+		return slices.Contains(r.Workdays, d.Weekday()) && !slices.Contains(holidays, d)
+	}
+	if len(r.Workdays) == 0 {
+		return d.AddDays(n) // unreachable with a loaded configuration
+	}
+	if n == 0 {
+		for !business(d) {
+			d = d.AddDays(1)
+		}
+		return d
+	}
+	for ; n > 0; n-- {
+		d = d.AddDays(1)
+		for !business(d) {
+			d = d.AddDays(1)
+		}
+	}
+	return d
+}
+
+// Deadline returns when the thank-you notes of n are due: the interview's
+// end plus thank_you_within, in absolute time. For a date without a time
+// it is the end of the next day.
+func Deadline(n *vault.Note, r Rules) time.Time {
+	return n.End().Add(r.ThankYouWithin)
+}
+
+// NextFollowUp returns the next follow-up of n: its number (from 1) and
+// day, or number 0 for the status check, and false when none is due:
+// once they answered, once the outcome is not pending, or after the status
+// check. It is never before the first follow-up day, which comes
+// follow_up_after_decision business days after the decision date, or
+// follow_up_without_decision after the interview.
+func NextFollowUp(n *vault.Note, r Rules) (num int, day Date, ok bool) {
+	if n.Outcome != vault.Pending || !n.HeardBack.IsZero() {
+		return 0, Date{}, false
+	}
+	first := BusinessDays(DateOf(n.Date.Time), r.FollowUpWithoutDecision, r)
+	if !n.Decision.IsZero() {
+		first = BusinessDays(DateOf(n.Decision.Time.In(n.Zone)), r.FollowUpAfterDecision, r)
+	}
+	logged := len(n.FollowUps)
+	if logged > r.MaxFollowUps {
+		return 0, Date{}, false // the status check was sent too
+	}
+	day = first
+	if logged > 0 {
+		last := DateOf(n.FollowUps[0].Time.In(n.Zone))
+		for _, f := range n.FollowUps[1:] {
+			if d := DateOf(f.Time.In(n.Zone)); last.Before(d) {
+				last = d
+			}
+		}
+		if next := BusinessDays(last, r.FollowUpEvery, r); first.Before(next) {
+			day = next
+		}
+	}
+	if logged == r.MaxFollowUps {
+		return 0, day, true
+	}
+	return logged + 1, day, true
+}
+
+// Schedule returns the events of one note: the interview, the thank-you
+// deadline until the notes are sent, the decision date and the next
+// follow-up while the outcome is pending. Summaries and descriptions reveal
+// what details allows: none, names or full.
+func Schedule(n *vault.Note, cfg *vault.Config) []Event {
+	r := cfg.Rules
+	names := interviewerNames(n)
+	var evs []Event
+	add := func(e Event) {
+		e.Note = n.Path
+		e.UID = n.ID + "/" + string(e.Kind)
+		if e.Kind == FollowUp {
+			e.UID += fmt.Sprintf("-%d", e.N)
+		}
+		e.UID += "@followup"
+		e.Summary, e.Description = describe(e, n, cfg.Calendar.Details, names)
+		evs = append(evs, e)
+	}
+
+	iv := Event{Kind: Interview}
+	if n.Date.HasTime {
+		iv.Start, iv.End = n.Date.Time, n.End()
+	} else {
+		iv.AllDay, iv.Day = true, DateOf(n.Date.Time)
+	}
+	add(iv)
+
+	if n.Status != vault.Sent {
+		ty := Event{Kind: ThankYou, Alarm: cfg.Calendar.Alarm}
+		if n.Date.HasTime {
+			ty.End = Deadline(n, r)
+			ty.Start = ty.End.Add(-30 * time.Minute)
+		} else {
+			ty.AllDay, ty.Day = true, DateOf(n.Date.Time).AddDays(1)
+		}
+		add(ty)
+	}
+
+	if n.Outcome == vault.Pending && !n.Decision.IsZero() {
+		add(Event{Kind: Decision, AllDay: true, Day: DateOf(n.Decision.Time.In(n.Zone))})
+	}
+
+	if num, day, ok := NextFollowUp(n, r); ok {
+		kind := FollowUp
+		if num == 0 {
+			kind = StatusCheck
+		}
+		add(Event{Kind: kind, N: num, Of: r.MaxFollowUps, AllDay: true, Day: day})
+	}
+	return evs
+}
+
+func interviewerNames(n *vault.Note) []string {
+	var names []string
+	for _, iv := range n.Interviewers {
+		names = append(names, iv.Name)
+	}
+	return names
+}
+
+// describe returns an event's SUMMARY and DESCRIPTION. "none" reveals the
+// company only; "names" adds the people and the role; "full" adds topics,
+// e-mail addresses and the note's path. The note's own text never appears.
+func describe(e Event, n *vault.Note, details string, names []string) (summary, description string) {
+	company := n.Company
+	switch e.Kind {
+	case Interview:
+		summary = "Interview: " + company
+		if details != vault.DetailsNone && n.Role != "" {
+			summary += " — " + n.Role
+		}
+	case ThankYou:
+		summary = "Send thank-you notes: " + company
+		if details != vault.DetailsNone {
+			summary += " (" + strings.Join(names, ", ") + ")"
+		}
+	case Decision:
+		summary = "Decision expected: " + company
+	case FollowUp:
+		summary = fmt.Sprintf("Follow up: %s (%d of %d)", company, e.N, e.Of)
+	case StatusCheck:
+		summary = "Ask about the status: " + company
+	}
+	if details == vault.DetailsNone {
+		return summary, ""
+	}
+	var lines []string
+	if n.Role != "" {
+		lines = append(lines, "Role: "+n.Role)
+	}
+	for _, iv := range n.Interviewers {
+		line := "With: " + iv.Name
+		if iv.Title != "" {
+			line += ", " + iv.Title
+		}
+		if details == vault.DetailsFull && iv.Email != "" {
+			line += " <" + iv.Email + ">"
+		}
+		lines = append(lines, line)
+	}
+	if (e.Kind == FollowUp || e.Kind == StatusCheck) && n.Contact != nil {
+		line := "Contact: " + n.Contact.Name
+		if details == vault.DetailsFull && n.Contact.Email != "" {
+			line += " <" + n.Contact.Email + ">"
+		}
+		lines = append(lines, line)
+	}
+	if details == vault.DetailsFull {
+		if len(n.Topics) > 0 {
+			lines = append(lines, "Topics: "+strings.Join(n.Topics, "; "))
+		}
+		lines = append(lines, "Note: "+n.Path)
+	}
+	return summary, strings.Join(lines, "\n")
+}

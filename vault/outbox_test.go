@@ -1,0 +1,94 @@
+package vault
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func openTestOutbox(t *testing.T, dir string) *Outbox {
+	t.Helper()
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { root.Close() })
+	o, err := OpenOutbox(root, "outbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+func TestOutboxWrite(t *testing.T) {
+	dir := t.TempDir()
+	o := openTestOutbox(t, dir)
+	file := filepath.Join(dir, "outbox", "calendar.ics")
+	if wrote, err := o.Write("calendar.ics", []byte("one")); err != nil || !wrote {
+		t.Fatalf("first write: %v, %v", wrote, err)
+	}
+	before, _ := os.Stat(file)
+	if wrote, err := o.Write("calendar.ics", []byte("one")); err != nil || wrote {
+		t.Fatalf("same bytes again: wrote=%v, %v; want no write", wrote, err)
+	}
+	after, _ := os.Stat(file)
+	if !os.SameFile(before, after) {
+		t.Error("identical bytes replaced the file")
+	}
+	if err := o.Close(); err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := os.ReadFile(filepath.Join(dir, "outbox", ManifestFile))
+	if err != nil || !strings.Contains(string(manifest), `"calendar.ics": "sha256:7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"`) {
+		t.Errorf("manifest = %s, %v", manifest, err)
+	}
+
+	// A new outbox reads the manifest: the file is the tool's until edited.
+	o = openTestOutbox(t, dir)
+	if o.EditedByHand("calendar.ics") {
+		t.Error("an untouched file counts as edited")
+	}
+	if err := os.WriteFile(file, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !o.EditedByHand("calendar.ics") {
+		t.Error("an edited file does not count as edited")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "outbox"))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), TempPrefix) {
+			t.Errorf("temporary file %s left behind", e.Name())
+		}
+	}
+}
+
+func TestOutboxWriteFails(t *testing.T) {
+	dir := t.TempDir()
+	o := openTestOutbox(t, dir)
+	// A folder where the file should go: the rename fails.
+	if err := os.MkdirAll(filepath.Join(dir, "outbox", "calendar.ics", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Write("calendar.ics", []byte("data")); err == nil || !strings.Contains(err.Error(), "cannot write outbox/calendar.ics") {
+		t.Errorf("Write over a folder = %v, want a clear error", err)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "outbox"))
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), TempPrefix) {
+			t.Errorf("a failed write left %s behind", e.Name())
+		}
+	}
+}
+
+func TestOutboxIsAFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "outbox"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	root, _ := os.OpenRoot(dir)
+	defer root.Close()
+	if _, err := OpenOutbox(root, "outbox"); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
+		t.Errorf("OpenOutbox on a file = %v", err)
+	}
+}
