@@ -46,7 +46,7 @@ func (f *folder) writeLine(line []byte) error {
 	limit := maxLine
 	for len(line) > limit {
 		cut := limit
-		for cut > 0 && !utf8.RuneStart(line[cut]) {
+		for cut > limit-utf8.UTFMax && !utf8.RuneStart(line[cut]) {
 			cut--
 		}
 		out = append(out, line[:cut]...)
