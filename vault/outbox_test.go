@@ -55,7 +55,13 @@ func TestOutboxWrite(t *testing.T) {
 	if !o.EditedByHand("calendar.ics") {
 		t.Error("an edited file does not count as edited")
 	}
-	entries, _ := os.ReadDir(filepath.Join(dir, "outbox"))
+	noTempFiles(t, filepath.Join(dir, "outbox"))
+}
+
+// noTempFiles fails if dir holds a temporary file of the outbox.
+func noTempFiles(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if strings.HasPrefix(e.Name(), TempPrefix) {
 			t.Errorf("temporary file %s left behind", e.Name())
@@ -73,12 +79,7 @@ func TestOutboxWriteFails(t *testing.T) {
 	if _, err := o.Write("calendar.ics", []byte("data")); err == nil || !strings.Contains(err.Error(), "cannot write outbox/calendar.ics") {
 		t.Errorf("Write over a folder = %v, want a clear error", err)
 	}
-	entries, _ := os.ReadDir(filepath.Join(dir, "outbox"))
-	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), TempPrefix) {
-			t.Errorf("a failed write left %s behind", e.Name())
-		}
-	}
+	noTempFiles(t, filepath.Join(dir, "outbox"))
 }
 
 func TestOutboxIsAFile(t *testing.T) {
