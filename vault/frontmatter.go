@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"sort"
 	"strconv"
@@ -32,6 +33,7 @@ type headerError struct {
 	pos     Pos
 	code    string
 	message string
+	text    []byte // the front matter as written, to look for an interviewers key
 }
 
 func (e *headerError) Error() string { return e.message }
@@ -52,6 +54,9 @@ var bom = []byte("\uFEFF")
 func splitHeader(content []byte) (*header, *headerError) {
 	content = bytes.TrimPrefix(content, bom)
 	openLine, opener := firstLine(content)
+	if strings.HasPrefix(opener, "{") {
+		return splitJSONObject(content, openLine)
+	}
 	var (
 		data   []byte
 		called bool
@@ -70,17 +75,16 @@ func splitHeader(content []byte) (*header, *headerError) {
 		frontmatter.NewFormat("---toml", "---", capture(fmTOML)),
 		frontmatter.NewFormat(";;;", ";;;", capture(fmJSON)),
 		frontmatter.NewFormat("---json", "---", capture(fmJSON)),
-		{Start: "{", End: "}", Unmarshal: capture(fmJSONObject), UnmarshalDelims: true, RequiresNewLine: true},
 	}
 	rest, err := frontmatter.Parse(bytes.NewReader(content), nil, formats...)
 	if err != nil {
-		return nil, &headerError{Pos{openLine, 1}, CodeUnreadable, err.Error()}
+		return nil, &headerError{Pos{openLine, 1}, CodeUnreadable, err.Error(), content}
 	}
 	if !called {
 		for _, f := range formats {
-			if f.Start == opener && f.Start != "{" {
+			if f.Start == opener {
 				return nil, &headerError{Pos{openLine, 1}, CodeUnclosed,
-					fmt.Sprintf("front matter opened with %q is never closed: add a line %q after the last key", f.Start, f.End)}
+					fmt.Sprintf("front matter opened with %q is never closed: add a line %q after the last key", f.Start, f.End), content}
 			}
 		}
 		return nil, nil
@@ -92,26 +96,69 @@ func splitHeader(content []byte) (*header, *headerError) {
 		bodyLine: 1 + bytes.Count(content[:bodyStart], []byte("\n")),
 	}
 	// Node lines count from the first line of data: the line after the
-	// opening delimiter, or the delimiter itself for a bare JSON object.
-	shift := openLine
-	if format == fmJSONObject {
-		shift = openLine - 1
+	// opening delimiter.
+	if h.root, err = decodeHeader(format, data, openLine); err != nil {
+		return nil, err.(*headerError)
 	}
+	return h, nil
+}
+
+// decodeHeader decodes front matter data whose first line is file line
+// shift+1.
+func decodeHeader(format fmFormat, data []byte, shift int) (*yaml.Node, error) {
 	if !utf8.Valid(data) {
-		return nil, &headerError{invalidUTF8(data, shift), CodeEncoding, "front matter is not UTF-8 text: save the file as UTF-8"}
+		return nil, &headerError{invalidUTF8(data, shift), CodeEncoding, "front matter is not UTF-8 text: save the file as UTF-8", data}
 	}
-	var herr *headerError
+	var (
+		root *yaml.Node
+		herr *headerError
+	)
 	switch format {
 	case fmYAML:
-		h.root, herr = decodeYAML(data, shift)
+		root, herr = decodeYAML(data, shift)
 	case fmTOML:
-		h.root, herr = decodeTOML(data, shift)
+		root, herr = decodeTOML(data, shift)
 	default:
-		h.root, herr = decodeJSON(data, shift)
+		root, herr = decodeJSON(data, shift)
 	}
 	if herr != nil {
+		herr.text = data
 		return nil, herr
 	}
+	return root, nil
+}
+
+// splitJSONObject reads front matter written as a bare JSON object, which
+// may close on any line, be followed directly by the body, or fit on one
+// line. frontmatter's own form of it needs "}" alone on a line and a blank
+// line after, and silently takes anything else for a body.
+func splitJSONObject(content []byte, openLine int) (*header, *headerError) {
+	start := 0
+	for i := 1; i < openLine; i++ {
+		start = lineEnd(content, start)
+	}
+	text := content[start:]
+	dec := json.NewDecoder(bytes.NewReader(text))
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &se):
+			line, col := lineCol(text, int(se.Offset)-1)
+			return nil, &headerError{Pos{openLine - 1 + line, col}, CodeSyntax, "JSON syntax: " + se.Error(), text}
+		case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+			return nil, &headerError{Pos{openLine, 1}, CodeUnclosed, "JSON front matter opened with { is never closed", text}
+		default:
+			return nil, &headerError{Pos{openLine, 1}, CodeSyntax, "JSON: " + err.Error(), text}
+		}
+	}
+	end := lineEnd(content, start+int(dec.InputOffset()))
+	h := &header{open: Pos{openLine, 1}, body: content[end:], bodyLine: 1 + bytes.Count(content[:end], []byte("\n"))}
+	root, err := decodeHeader(fmJSONObject, content[start:end], openLine-1)
+	if err != nil {
+		return nil, err.(*headerError)
+	}
+	h.root = root
 	return h, nil
 }
 
@@ -175,7 +222,7 @@ func decodeYAML(data []byte, shift int) (*yaml.Node, *headerError) {
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
-		return nil, &headerError{pos, CodeSyntax, "YAML syntax: " + msg}
+		return nil, &headerError{pos, CodeSyntax, "YAML syntax: " + msg, nil}
 	}
 	return rootMapping(&doc, shift)
 }
@@ -214,7 +261,7 @@ func rootMapping(doc *yaml.Node, shift int) (*yaml.Node, *headerError) {
 		return nil, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, &headerError{Pos{root.Line, root.Column}, CodeType, "front matter must be a mapping of keys to values, such as company: Acme Corp"}
+		return nil, &headerError{Pos{root.Line, root.Column}, CodeType, "front matter must be a mapping of keys to values, such as company: Acme Corp", nil}
 	}
 	return root, nil
 }
@@ -261,13 +308,14 @@ func decodeJSON(data []byte, shift int) (*yaml.Node, *headerError) {
 	if err := json.Unmarshal(data, &v); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
-			line, col := lineCol(data, int(se.Offset))
-			return nil, &headerError{Pos{shift + line, col}, CodeSyntax, "JSON syntax: " + se.Error()}
+			// Offset counts the bytes read, the offending one included.
+			line, col := lineCol(data, int(se.Offset)-1)
+			return nil, &headerError{Pos{shift + line, col}, CodeSyntax, "JSON syntax: " + se.Error(), nil}
 		}
-		return nil, &headerError{Pos{shift + 1, 1}, CodeSyntax, "JSON: " + err.Error()}
+		return nil, &headerError{Pos{shift + 1, 1}, CodeSyntax, "JSON: " + err.Error(), nil}
 	}
 	if _, ok := v.(map[string]any); !ok {
-		return nil, &headerError{Pos{shift + 1, 1}, CodeType, "front matter must be a JSON object"}
+		return nil, &headerError{Pos{shift + 1, 1}, CodeType, "front matter must be a JSON object", nil}
 	}
 	// Tabs are whitespace in JSON but not in YAML indentation.
 	data = bytes.ReplaceAll(data, []byte("\t"), []byte(" "))
@@ -292,9 +340,9 @@ func decodeTOML(data []byte, shift int) (*yaml.Node, *headerError) {
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &headerError{Pos{shift + pe.Position.Line, max(pe.Position.Col, 1)}, CodeSyntax, "TOML syntax: " + pe.Message}
+			return nil, &headerError{Pos{shift + pe.Position.Line, max(pe.Position.Col, 1)}, CodeSyntax, "TOML syntax: " + pe.Message, nil}
 		}
-		return nil, &headerError{Pos{shift + 1, 1}, CodeSyntax, "TOML: " + err.Error()}
+		return nil, &headerError{Pos{shift + 1, 1}, CodeSyntax, "TOML: " + err.Error(), nil}
 	}
 	lines := strings.Split(string(data), "\n")
 	root := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: shift + 1, Column: 1}

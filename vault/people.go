@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // A Person is a person note: a Markdown file an interview links to as
@@ -39,9 +41,9 @@ type people struct {
 func newPeople(paths []string, read func(string) ([]byte, error)) *people {
 	ps := &people{byName: map[string][]string{}, byPath: map[string]string{}, read: read, loaded: map[string]*Person{}}
 	for _, p := range paths {
-		stem := strings.TrimSuffix(p, path.Ext(p))
-		ps.byPath[strings.ToLower(stem)] = p
-		base := strings.ToLower(path.Base(stem))
+		stem := linkKey(strings.TrimSuffix(p, path.Ext(p)))
+		ps.byPath[stem] = p
+		base := path.Base(stem)
 		ps.byName[base] = append(ps.byName[base], p)
 	}
 	for _, list := range ps.byName {
@@ -55,14 +57,14 @@ func newPeople(paths []string, read func(string) ([]byte, error)) *people {
 
 // resolve finds and reads the person note that target names.
 func (ps *people) resolve(target string) (*Person, bool) {
-	t := strings.ToLower(strings.TrimPrefix(path.Clean("/"+target), "/"))
+	t := linkKey(strings.TrimPrefix(path.Clean("/"+target), "/"))
 	var p string
 	if strings.Contains(target, "/") {
 		if found, ok := ps.byPath[t]; ok {
 			p = found
 		} else {
 			for _, cand := range ps.byName[path.Base(t)] {
-				if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(cand, ".md")), "/"+t) {
+				if strings.HasSuffix(linkKey(strings.TrimSuffix(cand, path.Ext(cand))), "/"+t) {
 					p = cand
 					break
 				}
@@ -77,6 +79,11 @@ func (ps *people) resolve(target string) (*Person, bool) {
 	return ps.load(p), true
 }
 
+// linkKey is how links and file names are compared: without case, as
+// Obsidian does, and in one Unicode form, since macOS writes file names
+// decomposed ("e" and a combining diaeresis for "ë").
+func linkKey(s string) string { return strings.ToLower(norm.NFC.String(s)) }
+
 // load reads the person note at p once; problems in it are reported
 // against it, and what could be read is still used.
 func (ps *people) load(p string) *Person {
@@ -85,7 +92,7 @@ func (ps *people) load(p string) *Person {
 	if person, ok := ps.loaded[p]; ok {
 		return person
 	}
-	person := &Person{Path: p, Name: strings.TrimSuffix(path.Base(p), path.Ext(p))}
+	person := &Person{Path: p, Name: norm.NFC.String(strings.TrimSuffix(path.Base(p), path.Ext(p)))}
 	ps.loaded[p] = person
 	d := &diags{path: p}
 	defer func() { ps.diags = append(ps.diags, d.list...) }()

@@ -7,6 +7,7 @@ package vault
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"io"
 	"io/fs"
@@ -37,10 +38,12 @@ func Open(fsys fs.FS, cfg *Config) *Vault {
 	v := &Vault{Config: cfg}
 	files := v.walk(fsys)
 	var mdPaths []string
+	readAs := map[string]string{} // a symbolic link is read through its target
 	for _, f := range files {
 		mdPaths = append(mdPaths, f.path)
+		readAs[f.path] = cmp.Or(f.target, f.path)
 	}
-	people := newPeople(mdPaths, func(p string) ([]byte, error) { return readNote(fsys, p) })
+	people := newPeople(mdPaths, func(p string) ([]byte, error) { return readNote(fsys, readAs[p]) })
 	ids := map[string]string{} // id → the note that has it
 	for _, f := range files {
 		d := &diags{path: f.path}
@@ -84,25 +87,25 @@ type file struct {
 // walk lists the Markdown files of the vault that may be notes, skipping
 // hidden files and folders, the outbox, the templates and ignored globs.
 // Symbolic links to folders are not followed; a link to a file is read
-// when it stays inside the vault.
+// when it stays inside the vault. Only regular files are read: a named
+// pipe would block the walk forever.
 func (v *Vault) walk(fsys fs.FS) []file {
 	var out []file
-	skip := func(p string) bool {
-		if p == "." {
-			return false
-		}
-		if strings.HasPrefix(path.Base(p), ".") || p == v.Config.Outbox || p == v.Config.Templates {
-			return true
-		}
-		for _, g := range v.Config.Ignore {
-			if matchGlob(g, p) {
-				return true
-			}
-		}
-		return false
+	report := func(p string, sev Severity, code, msg string) {
+		out = append(out, file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: code, Message: msg}})
 	}
 	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if skip(p) {
+		if p != "." && v.skip(p) {
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !utf8.ValidString(p) {
+			// Go's file systems refuse such names: say which and go on.
+			if d != nil && d.IsDir() || isMarkdown(p) {
+				report(p, Warning, CodeUnreadable, "the name is not UTF-8 text, so followup cannot read it: rename it")
+			}
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -113,21 +116,19 @@ func (v *Vault) walk(fsys fs.FS) []file {
 				return err
 			}
 			if d == nil || d.IsDir() || isMarkdown(p) {
-				out = append(out, file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: Error, Code: CodeUnreadable,
-					Message: "cannot read: " + unwrapPathError(err).Error()}})
+				report(p, Error, CodeUnreadable, "cannot read: "+unwrapPathError(err).Error())
 			}
 			return nil
 		}
-		if d.IsDir() || !isMarkdown(p) {
-			return nil
-		}
-		if d.Type()&fs.ModeSymlink != 0 {
+		switch {
+		case d.IsDir() || !isMarkdown(p):
+		case d.Type()&fs.ModeSymlink != 0:
 			if f, ok := checkLink(fsys, p); ok {
 				out = append(out, f)
 			}
-			return nil
+		case d.Type().IsRegular():
+			out = append(out, file{path: p})
 		}
-		out = append(out, file{path: p})
 		return nil
 	})
 	// A link to a note that is read anyway would make that note twice.
@@ -140,11 +141,28 @@ func (v *Vault) walk(fsys fs.FS) []file {
 	return slices.DeleteFunc(out, func(f file) bool { return f.target != "" && walked[f.target] })
 }
 
+// skip reports whether the vault path p is never read as a note: hidden,
+// the outbox, the templates (compared without case, as on the file
+// systems of macOS and Windows, and as Obsidian's own "Templates"), or
+// ignored.
+func (v *Vault) skip(p string) bool {
+	if strings.HasPrefix(path.Base(p), ".") || strings.EqualFold(p, v.Config.Outbox) || strings.EqualFold(p, v.Config.Templates) {
+		return true
+	}
+	for _, g := range v.Config.Ignore {
+		if matchGlob(g, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func isMarkdown(p string) bool { return strings.EqualFold(path.Ext(p), ".md") }
 
 // checkLink decides what to do with a symbolic link named .md: read it
 // when it leads to a file inside the vault, warn when it leads outside,
-// report it when it leads nowhere, and ignore a link to a folder.
+// report it when it leads nowhere, and ignore a link to a folder or to
+// anything but a regular file.
 func checkLink(fsys fs.FS, p string) (file, bool) {
 	report := func(sev Severity, msg string) (file, bool) {
 		return file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: CodeSymlink, Message: msg}}, true
@@ -156,7 +174,7 @@ func checkLink(fsys fs.FS, p string) (file, bool) {
 			return report(Warning, "symbolic link to "+target+" leads outside the vault: not followed")
 		}
 	}
-	info, err := fs.Stat(fsys, p)
+	info, err := fs.Stat(fsys, cmp.Or(resolved, p))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return report(Error, "dangling symbolic link: its target does not exist")
@@ -164,7 +182,7 @@ func checkLink(fsys fs.FS, p string) (file, bool) {
 		return report(Warning, "symbolic link leads outside the vault: not followed")
 	case err != nil:
 		return report(Error, "cannot follow this symbolic link: "+unwrapPathError(err).Error())
-	case info.IsDir():
+	case !info.Mode().IsRegular():
 		return file{}, false
 	}
 	return file{path: p, target: resolved}, true
@@ -191,9 +209,32 @@ func readNote(fsys fs.FS, p string) ([]byte, error) {
 
 var errTooLarge = errors.New("larger than 10 MiB")
 
+// readHead returns the first 64 KiB of a file, where front matter is.
+func readHead(fsys fs.FS, p string) []byte {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	head, _ := io.ReadAll(io.LimitReader(f, 64<<10))
+	return head
+}
+
+// utf16Name names the encoding of text that starts with a UTF-16
+// byte-order mark, as Windows Notepad writes "Unicode", or returns "".
+func utf16Name(text []byte) string {
+	switch {
+	case bytes.HasPrefix(text, []byte{0xFF, 0xFE}):
+		return "UTF-16 (little-endian)"
+	case bytes.HasPrefix(text, []byte{0xFE, 0xFF}):
+		return "UTF-16 (big-endian)"
+	}
+	return ""
+}
+
 // interviewKey finds an `interviewers` key in text whose front matter
 // could not be read: such a file was meant to be an interview note.
-var interviewKey = regexp.MustCompile(`(?m)^[ \t]*(["']?interviewers["']?[ \t]*[:=]|\[\[?[ \t]*["']?interviewers)`)
+var interviewKey = regexp.MustCompile(`(?m)^[ \t]*(["']?interviewers["']?[ \t]*[:=]|\[\[?[ \t]*["']?interviewers)|"interviewers"[ \t]*:`)
 
 // readInterview reads the file f and decodes it when it is an interview
 // note; it returns nil for an ordinary note.
@@ -202,23 +243,44 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *N
 		d.list = append(d.list, *f.err)
 		return nil
 	}
-	content, err := readNote(fsys, f.path)
+	name := cmp.Or(f.target, f.path)
+	content, err := readNote(fsys, name)
 	if errors.Is(err, errTooLarge) {
-		d.errorf(Pos{1, 1}, CodeTooLarge, "skipped: the file is larger than 10 MiB")
+		// Only a file meant to be an interview note is worth a word: a
+		// large drawing or log is nobody's business.
+		if interviewKey.Match(readHead(fsys, name)) {
+			d.errorf(Pos{1, 1}, CodeTooLarge, "skipped: the file is larger than 10 MiB")
+		}
 		return nil
 	}
 	if err != nil {
 		d.errorf(Pos{1, 1}, CodeUnreadable, "cannot read: %v", unwrapPathError(err))
 		return nil
 	}
+	if enc := utf16Name(content); enc != "" {
+		if interviewKey.Match(bytes.ReplaceAll(content, []byte{0}, nil)) {
+			d.errorf(Pos{1, 1}, CodeEncoding, "the note is %s text: save it as UTF-8", enc)
+		}
+		return nil
+	}
 	h, herr := splitHeader(content)
 	if herr != nil {
-		if interviewKey.Match(content) {
+		if interviewKey.Match(herr.text) {
 			d.errorf(herr.pos, herr.code, "%s", herr.message)
 		}
 		return nil
 	}
-	if h == nil || h.root == nil || !hasKey(h.root, "interviewers") {
+	if h == nil || h.root == nil {
+		return nil
+	}
+	if !hasKey(h.root, "interviewers") {
+		// A misspelt interviewers key would make the note vanish silently.
+		for i := 0; i+1 < len(h.root.Content); i += 2 {
+			k := deref(h.root.Content[i])
+			if best, ok := nearest(k.Value, []string{"interviewers"}); ok && k.Kind == yaml.ScalarNode {
+				d.warnf(nodePos(k), CodeUnknownKey, best, "unknown key %q: did you mean %q? Until then this is not read as an interview note", k.Value, best)
+			}
+		}
 		return nil
 	}
 	if !utf8.Valid(h.body) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +47,44 @@ func openWorkspace(g *globals) (*workspace, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the vault: %w", err)
 	}
-	return &workspace{dir: dir, root: root, fsys: root.FS(), g: g}, nil
+	abs, err := filepath.Abs(dir)
+	if err == nil {
+		abs, err = filepath.EvalSymlinks(abs)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the vault: %w", err)
+	}
+	return &workspace{dir: dir, root: root, fsys: vaultFS{root.FS().(linkFS), abs}, g: g}, nil
+}
+
+// linkFS is a file system with symbolic links, as os.Root's is.
+type linkFS interface {
+	fs.FS
+	fs.ReadLinkFS
+}
+
+// vaultFS is the vault seen through an os.Root, whose ReadLink turns an
+// absolute link to a file inside the vault into a relative one: os.Root
+// refuses to follow absolute links, but such a link stays in the vault.
+type vaultFS struct {
+	linkFS
+	abs string // the vault's absolute path, without symbolic links
+}
+
+func (v vaultFS) ReadLink(name string) (string, error) {
+	target, err := v.linkFS.ReadLink(name)
+	if err != nil || !filepath.IsAbs(target) {
+		return target, err
+	}
+	rel, err := filepath.Rel(v.abs, filepath.Clean(target))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return target, nil
+	}
+	fromLink, err := filepath.Rel(filepath.FromSlash(path.Dir(name)), rel)
+	if err != nil {
+		return target, nil
+	}
+	return filepath.ToSlash(fromLink), nil
 }
 
 // errConfig says that followup.yaml is wrong, already reported: exit 2.
