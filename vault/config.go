@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -107,10 +109,24 @@ func LoadConfig(fsys fs.FS, zone *time.Location) (*Config, []Diagnostic) {
 	d := &diags{path: ConfigFile}
 	content, err := fs.ReadFile(fsys, ConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
+		if _, lerr := fs.Lstat(fsys, ConfigFile); lerr == nil {
+			d.errorf(Pos{1, 1}, CodeConfig, "%s is a symbolic link to a file that does not exist", ConfigFile)
+			return c, d.list
+		}
+		if _, yerr := fs.Stat(fsys, "followup.yml"); yerr == nil {
+			d.path = "followup.yml"
+			d.errorf(Pos{1, 1}, CodeConfig, "the configuration is read from %s only: rename this file", ConfigFile)
+			return c, d.list
+		}
 		return c, nil
 	}
 	if err != nil {
 		d.errorf(Pos{1, 1}, CodeConfig, "cannot read the configuration: %v", unwrapPathError(err))
+		return c, d.list
+	}
+	content = bytes.TrimPrefix(content, bom)
+	if !utf8.Valid(content) {
+		d.errorf(invalidUTF8(content, 0), CodeConfig, "the configuration is not UTF-8 text: save it as UTF-8")
 		return c, d.list
 	}
 	var doc yaml.Node
@@ -257,7 +273,7 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 					d.errorf(itemPos(v, i), CodeConfig, "ignore: %q is not a valid glob", g)
 					continue
 				}
-				c.Ignore = append(c.Ignore, strings.Trim(g, "/"))
+				c.Ignore = append(c.Ignore, strings.TrimSuffix(g, "/"))
 			}
 		},
 		"obsidian_vault": str("obsidian_vault", &c.ObsidianVault),

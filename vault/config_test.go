@@ -1,6 +1,7 @@
 package vault
 
 import (
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -114,6 +115,27 @@ func TestLoadConfigErrors(t *testing.T) {
 		}
 		if len(got) != 1 || got[0] != tt.want {
 			t.Errorf("LoadConfig(%q):\n got %s\nwant %s", tt.yaml, strings.Join(got, "\n     "), tt.want)
+		}
+	}
+}
+
+func TestLoadConfigFile(t *testing.T) {
+	tests := []struct {
+		name string
+		fsys fstest.MapFS
+		want string
+	}{
+		{"yml", fstest.MapFS{"followup.yml": {Data: []byte("timezone: UTC\n")}},
+			"followup.yml:1:1: error: the configuration is read from followup.yaml only: rename this file [config]"},
+		{"latin-1", fstest.MapFS{ConfigFile: {Data: []byte("candidate:\n  name: Jos\xe9\n")}},
+			"followup.yaml:2:12: error: the configuration is not UTF-8 text: save it as UTF-8 [config]"},
+		{"dangling", fstest.MapFS{ConfigFile: {Data: []byte("gone.yaml"), Mode: fs.ModeSymlink}},
+			"followup.yaml:1:1: error: followup.yaml is a symbolic link to a file that does not exist [config]"},
+	}
+	for _, tt := range tests {
+		_, ds := LoadConfig(tt.fsys, time.UTC)
+		if len(ds) != 1 || ds[0].String() != tt.want {
+			t.Errorf("%s: got %v, want %s", tt.name, ds, tt.want)
 		}
 	}
 }

@@ -4,6 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
+	"unicode"
 )
 
 // Severity says whether a problem stops a note from being rendered.
@@ -59,8 +62,14 @@ type Diagnostic struct {
 }
 
 // String formats d as PATH:LINE:COL: SEVERITY: MESSAGE [CODE].
+// A path with control characters (a line break in a file name) is quoted,
+// so that one diagnostic is always one line.
 func (d Diagnostic) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", d.Path, d.Line, d.Col, d.Severity, d.Message, d.Code)
+	p := d.Path
+	if strings.ContainsFunc(p, unicode.IsControl) {
+		p = strconv.Quote(p)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s [%s]", p, d.Line, d.Col, d.Severity, d.Message, d.Code)
 }
 
 // SortDiagnostics orders ds by path, line and column, so that output is the

@@ -101,14 +101,17 @@ func decodeInterviewer(d *diags, v *yaml.Node, channel Channel, people *people) 
 			return nil
 		}
 	case n.Kind == yaml.SequenceNode:
-		// `- [[Jane Doe]]` without quotes is a list in a list to YAML;
-		// the user meant a link.
+		// `- [[Jane Doe]]` or `interviewers: [[Jane Doe]]` without quotes
+		// are lists in lists to YAML; the user meant a link.
 		inner := deref(firstOnly(n))
-		if inner == nil || inner.Kind != yaml.SequenceNode || deref(firstOnly(inner)) == nil || deref(firstOnly(inner)).Kind != yaml.ScalarNode {
+		if inner != nil && inner.Kind == yaml.SequenceNode {
+			inner = deref(firstOnly(inner))
+		}
+		if inner == nil || inner.Kind != yaml.ScalarNode {
 			d.errorf(iv.Pos, CodeType, "an interviewer must be a name, \"Name <email>\", \"[[Link]]\" or a mapping with name:, not %s", kindName(n))
 			return nil
 		}
-		if !iv.fromString(d, "[["+deref(firstOnly(inner)).Value+"]]", people) {
+		if !iv.fromString(d, "[["+inner.Value+"]]", people) {
 			return nil
 		}
 	case n.Kind == yaml.MappingNode:
@@ -157,6 +160,11 @@ func (iv *Interviewer) fromLink(d *diags, target, alias string, people *people) 
 		iv.Aliases = append(iv.Aliases, alias)
 	}
 	p, ok := people.resolve(target)
+	if !ok && strings.Contains(target, "{{") {
+		iv.Name = linkName(target)
+		d.warnf(iv.Pos, CodeBrokenLink, "", "the link [[%s]] is a template placeholder: fill it in", target)
+		return
+	}
 	if !ok {
 		iv.Name = linkName(target)
 		d.warnf(iv.Pos, CodeBrokenLink, "", "no note %q in the vault for the link [[%s]]: using %q as the name", linkName(target)+".md", target, iv.Name)

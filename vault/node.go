@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -56,6 +57,24 @@ func kindName(n *yaml.Node) string {
 	}
 }
 
+// isPlaceholder reports whether n is {{something}} as written in a
+// template, which YAML reads as a mapping inside a mapping.
+func isPlaceholder(n *yaml.Node) bool {
+	return n.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0 && len(n.Content) == 2 &&
+		n.Content[0].Kind == yaml.MappingNode && n.Content[0].Style&yaml.FlowStyle != 0
+}
+
+// lookalike names the first character of s that is not ASCII, for values
+// that look right but are not: "2026‑11‑18" with non-breaking hyphens.
+func lookalike(s string) string {
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			return fmt.Sprintf(" (it contains %q, %U, which only looks like an ASCII character)", r, r)
+		}
+	}
+	return ""
+}
+
 // A field is one key and its value in a mapping.
 type field struct {
 	key, val *yaml.Node
@@ -97,7 +116,11 @@ func (d *diags) text(key string, v *yaml.Node) (string, bool) {
 	}
 	if n.Kind != yaml.ScalarNode {
 		// Point at the value as written, even when it is an alias.
-		d.errorf(nodePos(v), CodeType, "%s must be text, not %s", key, kindName(n))
+		if isPlaceholder(n) {
+			d.errorf(nodePos(v), CodeType, "%s is a template placeholder ({{…}}): fill it in", key)
+		} else {
+			d.errorf(nodePos(v), CodeType, "%s must be text, not %s", key, kindName(n))
+		}
 		return "", false
 	}
 	s := strings.TrimSpace(n.Value)
@@ -162,7 +185,7 @@ func (d *diags) moment(key string, n *yaml.Node, loc *time.Location) (Moment, bo
 	}
 	m, err := ParseMoment(s, loc)
 	if err != nil {
-		d.errorf(nodePos(deref(n)), CodeDate, "%s: %v", key, err)
+		d.errorf(nodePos(deref(n)), CodeDate, "%s: %v%s", key, err, lookalike(s))
 		return Moment{}, false
 	}
 	return m, true
@@ -225,7 +248,40 @@ func LoadZone(name string) (*time.Location, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, fmt.Errorf("%q is not an IANA time zone such as Europe/Berlin or America/New_York", name)
+		return nil, fmt.Errorf("%q is not an IANA time zone %s", name, zoneHint(name))
 	}
 	return loc, nil
+}
+
+// zoneAbbreviations are the names people write for a zone that IANA does
+// not know by them (EST and CET exist, as fixed offsets).
+var zoneAbbreviations = map[string]string{
+	"PST": "America/Los_Angeles", "PDT": "America/Los_Angeles", "PT": "America/Los_Angeles",
+	"MDT": "America/Denver", "MT": "America/Denver", "CDT": "America/Chicago", "CT": "America/Chicago",
+	"EDT": "America/New_York", "ET": "America/New_York", "BST": "Europe/London", "CEST": "Europe/Berlin",
+	"IST": "Asia/Kolkata", "JST": "Asia/Tokyo", "AEST": "Australia/Sydney", "AEDT": "Australia/Sydney",
+}
+
+// zoneHint suggests the zone meant by a misspelt or abbreviated name.
+func zoneHint(name string) string {
+	if z, ok := zoneAbbreviations[strings.ToUpper(name)]; ok {
+		return fmt.Sprintf("(an abbreviation): did you mean %s?", z)
+	}
+	// IANA names are case-sensitive: try the usual capitals.
+	parts := strings.Split(strings.ToLower(name), "/")
+	for i, p := range parts {
+		words := strings.Split(p, "_")
+		for j, w := range words {
+			if w != "" {
+				words[j] = strings.ToUpper(w[:1]) + w[1:]
+			}
+		}
+		parts[i] = strings.Join(words, "_")
+	}
+	if fixed := strings.Join(parts, "/"); fixed != name {
+		if _, err := time.LoadLocation(fixed); err == nil {
+			return fmt.Sprintf("(names are case-sensitive): did you mean %s?", fixed)
+		}
+	}
+	return "such as Europe/Berlin or America/New_York"
 }

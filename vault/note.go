@@ -129,8 +129,12 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	if m, ok := d.moment("decision_date", vals["decision_date"], n.Zone); ok {
 		n.Decision = m
 		if !n.Date.IsZero() && before(m, n.Date) {
+			layout := "2006-01-02"
+			if m.HasTime && n.Date.HasTime {
+				layout = "2006-01-02 15:04"
+			}
 			d.errorf(nodePos(deref(vals["decision_date"])), CodeDecision,
-				"decision_date %s is before the interview on %s", m.Time.Format("2006-01-02"), n.Date.Time.Format("2006-01-02"))
+				"decision_date %s is before the interview on %s", m.Time.Format(layout), n.Date.Time.Format(layout))
 		}
 	}
 	if s, ok := d.enum("status", vals["status"], string(Draft), string(Ready), string(Sent)); ok {

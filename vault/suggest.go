@@ -64,8 +64,15 @@ func editDistance(a, b string) int {
 // matchGlob reports whether the slash-separated path name matches pattern,
 // where "**" as a whole segment matches any number of segments and the other
 // segments follow path.Match. A pattern that matches a folder matches
-// everything below it.
+// everything below it. As in .gitignore, a pattern without a slash matches
+// at any depth, and one starting with a slash only at the vault's root.
 func matchGlob(pattern, name string) bool {
+	switch {
+	case strings.HasPrefix(pattern, "/"):
+		pattern = pattern[1:]
+	case !strings.Contains(pattern, "/"):
+		pattern = "**/" + pattern
+	}
 	return matchSegments(strings.Split(pattern, "/"), strings.Split(name, "/"))
 }
 

@@ -126,8 +126,12 @@ func TestMatchGlob(t *testing.T) {
 		{"Archive/**", "interviews/Archive/old.md", false},
 		{"**/drafts/*.md", "a/b/drafts/x.md", true},
 		{"**/drafts/*.md", "drafts/x.md", true},
-		{"*.md", "a/x.md", false},
+		{"*.md", "a/x.md", true}, // no slash: any depth, as in .gitignore
 		{"*.md", "x.md", true},
+		{"*.excalidraw.md", "Drawings/x/y.excalidraw.md", true},
+		{"/Archive", "Archive/x.md", true},
+		{"/Archive", "interviews/Archive/x.md", false},
+		{"Archive", "interviews/Archive/x.md", true},
 		{"interviews/2025-*", "interviews/2025-01-03-acme.md", true},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"cmp"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -171,7 +172,7 @@ func checkLink(fsys fs.FS, p string) (file, bool) {
 	if target, err := fs.ReadLink(fsys, p); err == nil {
 		resolved = path.Join(path.Dir(p), target)
 		if path.IsAbs(target) || escapes(resolved) {
-			return report(Warning, "symbolic link to "+target+" leads outside the vault: not followed")
+			return report(Warning, fmt.Sprintf("symbolic link to %q leads outside the vault: not followed", target))
 		}
 	}
 	info, err := fs.Stat(fsys, cmp.Or(resolved, p))

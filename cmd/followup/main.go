@@ -111,13 +111,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "build":
 		return runBuild(ctx, g, rest, stdout, stderr)
 	case "version":
-		return runVersion(rest, stdout)
+		return runVersion(g, rest, stdout)
 	case "help":
-		fmt.Fprint(stdout, usage)
-		return nil
+		return runHelp(rest, stdout)
 	default:
 		return usagef("unknown command %q", cmd)
 	}
+}
+
+// helps is the help of each command, for `followup help COMMAND`.
+var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp}
+
+func runHelp(args []string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	help, ok := helps[args[0]]
+	if !ok {
+		return usagef("help: unknown command %q", args[0])
+	}
+	fmt.Fprint(stdout, help)
+	return nil
 }
 
 // parseFlags parses a command's flags, which include the global ones.
