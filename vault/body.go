@@ -3,6 +3,7 @@ package vault
 import (
 	"bytes"
 	"regexp"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -29,7 +30,6 @@ type heading struct {
 	level      int
 	text       string
 	start, end int // the heading's own lines
-	line       int // the body line of start, 1-based
 }
 
 // readSections finds the personal part of every interviewer and the
@@ -40,16 +40,19 @@ func readSections(n *Note) *Section {
 	// Which heading names whom: nil for an ordinary heading, unfinished
 	// for "Unfinished business".
 	unfinishedMark := &Interviewer{}
+	names := newNameIndex(n.Interviewers)
 	owner := make([]*Interviewer, len(hs))
 	for i, h := range hs {
 		name := headingName(h.text)
 		if strings.EqualFold(name, "unfinished business") {
 			owner[i] = unfinishedMark
 		} else {
-			owner[i] = whoIsNamed(n.Interviewers, name)
+			owner[i] = names.lookup(name)
 		}
 	}
-	var unfinished *Section
+	lines := newLineIndex(n.Body)
+	parts := map[*Interviewer][]string{}
+	sections := map[*Interviewer]*Section{}
 	for i, h := range hs {
 		if owner[i] == nil {
 			continue
@@ -63,55 +66,92 @@ func readSections(n *Note) *Section {
 				break
 			}
 		}
-		if owner[i] == unfinishedMark {
-			unfinished = appendSection(unfinished, n, h, end)
-		} else {
-			owner[i].Personal = appendSection(owner[i].Personal, n, h, end)
+		md, start := sectionText(n.Body[h.end:max(end, h.end)])
+		if sections[owner[i]] == nil {
+			// A second heading for the same person adds to the first.
+			sections[owner[i]] = &Section{Heading: h.text, Pos: Pos{n.BodyLine - 1 + lines.line(h.start), 1},
+				Line: n.BodyLine - 1 + lines.line(h.end+start)}
+		}
+		if md != "" {
+			parts[owner[i]] = append(parts[owner[i]], md)
 		}
 	}
-	return unfinished
+	for who, s := range sections {
+		s.Markdown = strings.Join(parts[who], "\n\n")
+		if who == unfinishedMark {
+			continue
+		}
+		who.Personal = s
+	}
+	return sections[unfinishedMark]
 }
 
-// appendSection returns s with the text under h added; a second heading
-// for the same person adds to the first.
-func appendSection(s *Section, n *Note, h heading, end int) *Section {
-	body := n.Body[h.end:max(end, h.end)]
-	trimmed := bytes.TrimLeft(body, " \t\r\n")
-	// Back up to the start of the first non-blank line, keeping its indent.
-	lead := len(body) - len(trimmed)
-	if i := bytes.LastIndexByte(body[:lead], '\n'); i >= 0 {
+// sectionText trims the text under a heading of blank lines, keeping the
+// indent of its first line, and says where in text it starts.
+func sectionText(text []byte) (string, int) {
+	trimmed := bytes.TrimLeft(text, " \t\r\n")
+	lead := len(text) - len(trimmed)
+	if i := bytes.LastIndexByte(text[:lead], '\n'); i >= 0 {
 		lead = i + 1
 	} else {
 		lead = 0
 	}
-	md := strings.TrimRight(string(body[lead:]), " \t\r\n")
-	line := n.BodyLine + bytes.Count(n.Body[:h.end+lead], []byte("\n"))
-	if s == nil {
-		return &Section{Heading: h.text, Pos: Pos{n.BodyLine - 1 + h.line, 1}, Markdown: md, Line: line}
-	}
-	if md != "" {
-		s.Markdown = strings.TrimSpace(s.Markdown + "\n\n" + md)
-	}
-	return s
+	return strings.TrimRight(string(text[lead:]), " \t\r\n"), lead
 }
 
-// whoIsNamed returns the one interviewer that name names, or nil when it
-// names none or several.
-func whoIsNamed(ivs []*Interviewer, name string) *Interviewer {
-	var found *Interviewer
-	key := foldName(name)
+// A nameIndex finds the interviewer a heading names: by full name first,
+// then by a first name or alias that only one of them answers to.
+type nameIndex struct {
+	full  map[string]*Interviewer
+	other map[string]*Interviewer // nil value: more than one answers to it
+}
+
+func newNameIndex(ivs []*Interviewer) nameIndex {
+	x := nameIndex{full: map[string]*Interviewer{}, other: map[string]*Interviewer{}}
 	for _, iv := range ivs {
-		if foldName(iv.Name) == key {
-			return iv // a full name beats a first name shared by two
+		if k := foldName(iv.Name); x.full[k] == nil {
+			x.full[k] = iv
 		}
-		if iv.answersTo(name) {
-			if found != nil {
-				return nil
+		for _, n := range append([]string{iv.FirstName()}, iv.Aliases...) {
+			k := foldName(n)
+			if prev, seen := x.other[k]; seen && prev != iv {
+				x.other[k] = nil
+			} else if !seen {
+				x.other[k] = iv
 			}
-			found = iv
 		}
 	}
-	return found
+	return x
+}
+
+// lookup returns the one interviewer that name names, or nil when it names
+// none or several.
+func (x nameIndex) lookup(name string) *Interviewer {
+	k := foldName(name)
+	if k == "" {
+		return nil
+	}
+	if iv := x.full[k]; iv != nil {
+		return iv // a full name beats a first name shared by two
+	}
+	return x.other[k]
+}
+
+// A lineIndex turns byte offsets of a text into 1-based line numbers.
+type lineIndex []int // the offset at which each line starts
+
+func newLineIndex(text []byte) lineIndex {
+	idx := lineIndex{0}
+	for i, c := range text {
+		if c == '\n' {
+			idx = append(idx, i+1)
+		}
+	}
+	return idx
+}
+
+func (idx lineIndex) line(off int) int {
+	return sort.Search(len(idx), func(i int) bool { return idx[i] > off })
 }
 
 // headings lists the document-level headings of body. Headings inside
@@ -145,10 +185,7 @@ func headings(body []byte) []heading {
 			}
 		}
 		searchFrom = end
-		hs = append(hs, heading{
-			level: h.Level, text: inlineText(h, body),
-			start: start, end: end, line: 1 + bytes.Count(body[:start], []byte("\n")),
-		})
+		hs = append(hs, heading{level: h.Level, text: inlineText(h, body), start: start, end: end})
 	}
 	return hs
 }

@@ -26,7 +26,7 @@ func TestHeadingName(t *testing.T) {
 	}
 }
 
-func TestWhoIsNamed(t *testing.T) {
+func TestNameIndex(t *testing.T) {
 	jane := &Interviewer{Name: "Jane Doe", Aliases: []string{"JD"}}
 	janeR := &Interviewer{Name: "Jane Roe"}
 	zoe := &Interviewer{Name: "Zoë Müller"}
@@ -44,9 +44,10 @@ func TestWhoIsNamed(t *testing.T) {
 		{"Notes", nil},
 		{"", nil},
 	}
+	idx := newNameIndex(ivs)
 	for _, tt := range tests {
-		if got := whoIsNamed(ivs, tt.name); got != tt.want {
-			t.Errorf("whoIsNamed(%q) = %v, want %v", tt.name, got, tt.want)
+		if got := idx.lookup(tt.name); got != tt.want {
+			t.Errorf("lookup(%q) = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }
