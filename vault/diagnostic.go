@@ -40,6 +40,7 @@ const (
 	CodeBrokenLink   = "broken-link"   // a link to a missing person note
 	CodePersonNote   = "person-note"   // a linked person note that cannot be read
 	CodeEditedOutput = "edited-output" // a generated file changed by hand
+	CodeMissingEmail = "missing-email" // no address for an interviewer on the e-mail channel
 )
 
 // WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.

@@ -159,6 +159,13 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	}
 	n.Interviewers = decodeInterviewers(d, vals["interviewers"], n.Keys["interviewers"], n.Channel, people)
 	n.Contact = n.contact(d, vals["contact"], people)
+	if n.Status == Ready {
+		for _, iv := range n.Interviewers {
+			if iv.Channel == Email && iv.Email == "" {
+				d.warnf(iv.Pos, CodeMissingEmail, "", "no e-mail address for %s: the draft has no To; add email: or <address>", iv.Name)
+			}
+		}
+	}
 	n.Unfinished = readSections(n)
 	return n
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"sort"
 )
 
 // ManifestFile lists, inside the outbox, every file the tool generated
@@ -33,14 +34,21 @@ type Outbox struct {
 }
 
 type manifest struct {
-	Version int               `json:"version"`
-	Files   map[string]string `json:"files"` // outbox-relative path → "sha256:…"
+	Version int              `json:"version"`
+	Files   map[string]entry `json:"files"` // by outbox-relative path
+}
+
+// An entry records one generated file: the hash of the bytes written, and
+// the note it was made from ("" for the calendar).
+type entry struct {
+	Hash string `json:"hash"` // "sha256:…"
+	Note string `json:"note,omitempty"`
 }
 
 // OpenOutbox opens the outbox folder dir of the vault root, reading its
 // manifest. The folder is created on the first write.
 func OpenOutbox(root *os.Root, dir string) (*Outbox, error) {
-	o := &Outbox{root: root, dir: dir, manifest: manifest{Version: 1, Files: map[string]string{}}}
+	o := &Outbox{root: root, dir: dir, manifest: manifest{Version: 1, Files: map[string]entry{}}}
 	if info, err := root.Stat(dir); err == nil && !info.IsDir() {
 		return nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, ConfigFile)
 	}
@@ -73,7 +81,7 @@ func (o *Outbox) EditedByHand(name string) bool {
 	if err != nil {
 		return false
 	}
-	return o.manifest.Files[name] != hashOf(data)
+	return o.manifest.Files[name].Hash != hashOf(data)
 }
 
 // Write puts data into the outbox file name unless it already holds
@@ -81,21 +89,115 @@ func (o *Outbox) EditedByHand(name string) bool {
 // wrote. The file is replaced atomically: a temporary file in the same
 // folder, synced, then renamed over it.
 func (o *Outbox) Write(name string, data []byte) (bool, error) {
+	return o.write(name, "", data)
+}
+
+func (o *Outbox) write(name, note string, data []byte) (bool, error) {
 	full := o.Path(name)
-	sum := hashOf(data)
+	rec := entry{Hash: hashOf(data), Note: note}
 	if old, err := o.root.ReadFile(full); err == nil && bytes.Equal(old, data) {
-		if o.manifest.Files[name] != sum {
-			o.manifest.Files[name] = sum
-			o.changed = true
-		}
+		o.record(name, rec)
 		return false, nil
 	}
 	if err := o.writeAtomic(full, data); err != nil {
 		return false, err
 	}
-	o.manifest.Files[name] = sum
-	o.changed = true
+	o.record(name, rec)
 	return true, nil
+}
+
+func (o *Outbox) record(name string, rec entry) {
+	if o.manifest.Files[name] != rec {
+		o.manifest.Files[name] = rec
+		o.changed = true
+	}
+}
+
+// A File is a generated file the outbox should hold.
+type File struct {
+	Name string // relative to the outbox, slash-separated
+	Note string // the note it is made from
+	Data []byte
+}
+
+// SyncStats counts what Sync did.
+type SyncStats struct {
+	Written, Unchanged, Removed, Kept int
+}
+
+// Sync makes the outbox hold files, by the rules of SPEC: a file is
+// written when its bytes change; one the tool did not write, or that was
+// edited since, is never overwritten or removed, and a warning says so; a
+// generated file no longer wanted is removed, unless it comes from a note
+// in keep (a note with errors keeps its drafts until it is fixed).
+func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+	var (
+		st    SyncStats
+		diags []Diagnostic
+	)
+	warn := func(name, msg string) {
+		diags = append(diags, Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: Warning, Code: CodeEditedOutput, Message: msg})
+	}
+	wanted := map[string]bool{}
+	for _, f := range files {
+		wanted[f.Name] = true
+		cur, err := o.root.ReadFile(o.Path(f.Name))
+		if err == nil && !bytes.Equal(cur, f.Data) {
+			if rec, ours := o.manifest.Files[f.Name]; !ours || rec.Hash != hashOf(cur) {
+				st.Kept++
+				warn(f.Name, "edited by hand (or not written by followup): kept as it is; delete it to get a fresh draft")
+				continue
+			}
+		}
+		wrote, err := o.write(f.Name, f.Note, f.Data)
+		if err != nil {
+			return st, diags, err
+		}
+		if wrote {
+			st.Written++
+		} else {
+			st.Unchanged++
+		}
+	}
+	for _, name := range sortedKeys(o.manifest.Files) {
+		rec := o.manifest.Files[name]
+		if wanted[name] || rec.Note == "" || keep[rec.Note] {
+			continue
+		}
+		cur, err := o.root.ReadFile(o.Path(name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			delete(o.manifest.Files, name)
+			o.changed = true
+		case err != nil:
+			return st, diags, fmt.Errorf("cannot read %s: %w", o.Path(name), err)
+		case hashOf(cur) != rec.Hash:
+			st.Kept++
+			warn(name, "no longer generated, but edited by hand: kept; delete it when you are done with it")
+		default:
+			if err := o.root.Remove(o.Path(name)); err != nil {
+				return st, diags, fmt.Errorf("cannot remove %s: %w", o.Path(name), err)
+			}
+			delete(o.manifest.Files, name)
+			o.changed = true
+			st.Removed++
+			// The note's folder goes with its last file; Remove fails,
+			// harmlessly, on a folder that still holds anything.
+			if dir := path.Dir(name); dir != "." {
+				_ = o.root.Remove(o.Path(dir))
+			}
+		}
+	}
+	return st, diags, nil
+}
+
+func sortedKeys(m map[string]entry) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // Close saves the manifest if anything changed.

@@ -40,7 +40,7 @@ func TestOutboxWrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	manifest, err := os.ReadFile(filepath.Join(dir, "outbox", ManifestFile))
-	if err != nil || !strings.Contains(string(manifest), `"calendar.ics": "sha256:7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"`) {
+	if err != nil || !strings.Contains(string(manifest), `"hash": "sha256:7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed"`) {
 		t.Errorf("manifest = %s, %v", manifest, err)
 	}
 

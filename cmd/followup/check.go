@@ -6,8 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"time"
 
 	"followup/calendar"
+	"followup/render"
 	"followup/vault"
 )
 
@@ -78,8 +84,13 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	start := time.Now()
 	v := vault.Open(w.fsys, w.cfg)
 	ob, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
+	if err != nil {
+		return err
+	}
+	drafts, err := writeDrafts(w, v, ob)
 	if err != nil {
 		return err
 	}
@@ -90,15 +101,86 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := ob.Close(); err != nil {
 		return err
 	}
+	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d vault.Diagnostic) bool {
+		return d.Severity == vault.Warning && w.cfg.Disabled(d.Code)
+	})
 	vault.SortDiagnostics(v.Diagnostics)
 	if err := rep.report(v.Diagnostics); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "followup: %s; %s\n", summary(v), cal)
+	fmt.Fprintf(stderr, "followup: %s; %s; %s; %s\n", summary(v), drafts, cal, time.Since(start).Round(time.Millisecond))
 	if len(v.Failed) > 0 {
 		return errProblems
 	}
 	return nil
+}
+
+// writeDrafts renders the drafts of every note into the outbox and
+// removes those no longer wanted, and says what it did. Notes with errors,
+// and notes whose template failed, keep the drafts they have.
+func writeDrafts(w *workspace, v *vault.Vault, ob *vault.Outbox) (string, error) {
+	tmpls, diags := render.LoadTemplates(w.fsys, w.cfg.Templates)
+	v.Diagnostics = append(v.Diagnostics, diags...)
+	keep := map[string]bool{}
+	for _, p := range slices.Concat(v.Failed, v.Unsure) {
+		keep[p] = true
+	}
+	folders := noteFolders(v)
+	var files []vault.File
+	for _, n := range v.Notes {
+		var plan *render.FollowUpPlan
+		if num, _, ok := calendar.NextFollowUp(n, w.cfg.Rules); ok {
+			plan = &render.FollowUpPlan{N: num, Of: w.cfg.Rules.MaxFollowUps}
+		}
+		drafts, diags := tmpls.Drafts(n, w.cfg, plan)
+		if len(diags) > 0 {
+			keep[n.Path] = true
+			v.Diagnostics = append(v.Diagnostics, diags...)
+		}
+		for _, d := range drafts {
+			byExt, err := d.Files(w.cfg)
+			if err != nil {
+				return "", err
+			}
+			for _, ext := range slices.Sorted(maps.Keys(byExt)) {
+				files = append(files, vault.File{Name: folders[n.Path] + "/" + d.Name + ext, Note: n.Path, Data: byExt[ext]})
+			}
+		}
+	}
+	st, diags, err := ob.Sync(files, keep)
+	if err != nil {
+		return "", err
+	}
+	v.Diagnostics = append(v.Diagnostics, diags...)
+	msg := fmt.Sprintf("drafts: %d written, %d unchanged, %d removed", st.Written, st.Unchanged, st.Removed)
+	if st.Kept > 0 {
+		msg += fmt.Sprintf(", %d edited by hand and kept", st.Kept)
+	}
+	return msg, nil
+}
+
+// noteFolders names the outbox folder of every interview note after its
+// file name; when two notes in different folders share a name, the second
+// by path gets NAME-2. Notes with errors count too, so that a note that
+// breaks does not move another's folder.
+func noteFolders(v *vault.Vault) map[string]string {
+	paths := slices.Concat(v.Failed, v.Unsure)
+	for _, n := range v.Notes {
+		paths = append(paths, n.Path)
+	}
+	slices.Sort(paths)
+	taken := map[string]bool{}
+	folders := map[string]string{}
+	for _, p := range paths {
+		base := render.Slug(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+		name := base
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		taken[name] = true
+		folders[p] = name
+	}
+	return folders
 }
 
 // writeCalendar builds the calendar into the outbox, carrying over what it

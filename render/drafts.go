@@ -1,0 +1,187 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"followup/vault"
+)
+
+// Kind says what a draft is for.
+type Kind string
+
+// The kinds of drafts of SPEC "The outbox".
+const (
+	ThankYou    Kind = "thank-you"
+	FollowUp    Kind = "follow-up"
+	StatusCheck Kind = "status-check"
+)
+
+// A Draft is one finished note to one person.
+type Draft struct {
+	Kind     Kind
+	Note     *vault.Note
+	To       *vault.Interviewer
+	Channel  vault.Channel
+	Name     string // the file name without extension: jane-doe, follow-up-1, status-check
+	Subject  string
+	Markdown string
+	Template string // the template's path, for diagnostics
+}
+
+// The template data of SPEC "Templates".
+type (
+	// Data is what a template sees.
+	Data struct {
+		Candidate  Candidate
+		Interview  Interview
+		To         Person
+		Personal   string // the personal part, Markdown
+		Unfinished string // Unfinished business, Markdown
+		Others     []Person
+		FollowUp   FollowUpData
+	}
+	// Candidate is who writes.
+	Candidate struct {
+		Name, Email, Phone, Signature string
+		Strengths                     []string
+	}
+	// Interview is the interview the note is about.
+	Interview struct {
+		Company, Role string
+		Date          time.Time // the interview's start, in its zone
+		Weekday       string    // "Thursday"
+		Decision      string    // "2 December", or "" when none was given
+		Topics        []string
+		Path          string
+	}
+	// Person is an interviewer, or the contact of a follow-up.
+	Person struct {
+		Name, FirstName, LastName, Title, Email, Phone string
+		Topics                                         []string
+	}
+	// FollowUpData numbers a follow-up: N of Of.
+	FollowUpData struct{ N, Of int }
+)
+
+// FollowUpPlan is the follow-up that is due for a note, as the calendar's
+// schedule says: number N from 1, or 0 for the status check.
+type FollowUpPlan struct {
+	N, Of int
+}
+
+// Drafts renders the drafts of note n: for a ready note, one thank-you per
+// interviewer on their channel; for a ready or sent note with a follow-up
+// due (plan, or nil), the follow-up to the contact. A template that fails
+// is reported and its drafts left out; the other drafts are still made.
+func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan) ([]Draft, []vault.Diagnostic) {
+	var (
+		drafts []Draft
+		diags  []vault.Diagnostic
+	)
+	make := func(kind Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData) {
+		tmpl, err := t.get(tmplName)
+		if err != nil {
+			diags = append(diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Warning, Code: CodeTemplate,
+				Message: fmt.Sprintf("no %s draft for %s: %v", kind, to.Name, err)})
+			return
+		}
+		data := newData(n, cfg, to)
+		data.FollowUp = fu
+		subject, body, d := tmpl.execute(data)
+		if d != nil {
+			d.Message = fmt.Sprintf("%s (rendering %s for %s)", d.Message, n.Path, to.Name)
+			diags = append(diags, *d)
+			return
+		}
+		drafts = append(drafts, Draft{Kind: kind, Note: n, To: to, Channel: channel, Name: name,
+			Subject: subject, Markdown: body, Template: tmpl.Path})
+	}
+	if n.Status == vault.Ready {
+		slugs := newSlugs()
+		for _, iv := range n.Interviewers {
+			tmpl := ThankYouTemplate
+			switch iv.Channel {
+			case vault.Letter:
+				tmpl = LetterTemplate
+			case vault.Call:
+				tmpl = CallTemplate
+			}
+			make(ThankYou, tmpl, iv, iv.Channel, slugs.next(iv.Name), FollowUpData{})
+		}
+	}
+	if plan != nil && n.Contact != nil && (n.Status == vault.Ready || n.Status == vault.Sent) && n.Outcome == vault.Pending {
+		if plan.N == 0 {
+			make(StatusCheck, StatusCheckTemplate, n.Contact, vault.Email, "status-check", FollowUpData{0, plan.Of})
+		} else {
+			make(FollowUp, FollowUpTemplate, n.Contact, vault.Email, fmt.Sprintf("follow-up-%d", plan.N), FollowUpData{plan.N, plan.Of})
+		}
+	}
+	return drafts, diags
+}
+
+func newData(n *vault.Note, cfg *vault.Config, to *vault.Interviewer) Data {
+	c := cfg.Candidate
+	signature := c.Signature
+	if signature == "" {
+		signature = c.Name
+	}
+	// Each line of the signature stays a line in HTML: a Markdown hard
+	// break is two spaces at the end of a line.
+	signature = strings.Join(strings.Split(strings.TrimSpace(signature), "\n"), "  \n")
+	d := Data{
+		Candidate: Candidate{Name: c.Name, Email: c.Email, Phone: c.Phone, Signature: signature, Strengths: c.Strengths},
+		Interview: Interview{
+			Company: n.Company, Role: n.Role, Date: n.Date.Time, Weekday: n.Date.Time.Weekday().String(),
+			Topics: n.Topics, Path: n.Path,
+		},
+		To: person(to),
+	}
+	if !n.Decision.IsZero() {
+		d.Interview.Decision = n.Decision.Time.Format("2 January")
+	}
+	if to.Personal != nil {
+		d.Personal = to.Personal.Markdown
+	}
+	if n.Unfinished != nil {
+		d.Unfinished = n.Unfinished.Markdown
+	}
+	for _, iv := range n.Interviewers {
+		if iv != to {
+			d.Others = append(d.Others, person(iv))
+		}
+	}
+	return d
+}
+
+func person(iv *vault.Interviewer) Person {
+	return Person{Name: iv.Name, FirstName: iv.FirstName(), LastName: iv.LastName(), Title: iv.Title,
+		Email: iv.Email, Phone: iv.Phone, Topics: iv.Topics}
+}
+
+// Files returns the outbox files of a draft, by extension: .eml for the
+// e-mail channel, .html (a preview page, or a printable letter) and .md
+// for every channel.
+func (d Draft) Files(cfg *vault.Config) (map[string][]byte, error) {
+	files := map[string][]byte{".md": []byte(d.Markdown)}
+	page, err := d.HTML(cfg)
+	if err != nil {
+		return nil, err
+	}
+	files[".html"] = page
+	if d.Channel == vault.Email {
+		eml, err := d.EML(cfg)
+		if err != nil {
+			return nil, err
+		}
+		files[".eml"] = eml
+	}
+	return files, nil
+}
+
+// clean removes control characters (a line break, a NUL) from text bound
+// for a header or a one-line field: nothing in a note can add a header.
+func clean(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
+}
