@@ -43,7 +43,7 @@ func (d Draft) HTML(cfg *vault.Config) ([]byte, error) {
 	}
 	c := cfg.Candidate
 	p := pageData{
-		Title: d.Subject, Subject: d.Subject, Body: body, Channel: string(d.Channel), Note: d.Note.Path,
+		Title: clean(d.Subject), Subject: clean(d.Subject), Body: body, Channel: string(d.Channel), Note: d.Note.Path,
 		Letter: d.Channel == vault.Letter && d.Kind == ThankYou,
 		Date:   d.Note.Date.Time.Format("2 January 2006"),
 	}

@@ -1,0 +1,356 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"followup/vault"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+const config = `timezone: Europe/Berlin
+candidate:
+  name: Zoë Müller
+  email: zoe@example.com
+  phone: "+49 30 1234567"
+  signature: |-
+    Zoë Müller
+    +49 30 1234567
+  strengths: [eight years of Go]
+`
+
+// draftsOf renders the drafts of the one note in a vault made of files.
+func draftsOf(t *testing.T, files fstest.MapFS, plan *FollowUpPlan) ([]Draft, []vault.Diagnostic, *vault.Config) {
+	t.Helper()
+	if files["followup.yaml"] == nil {
+		files["followup.yaml"] = &fstest.MapFile{Data: []byte(config)}
+	}
+	cfg, ds := vault.LoadConfig(files, time.UTC)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	v := vault.Open(files, cfg)
+	if len(v.Notes) != 1 {
+		t.Fatalf("want one note, got %d: %v", len(v.Notes), v.Diagnostics)
+	}
+	tmpls, tds := LoadTemplates(files, cfg.Templates)
+	drafts, rds := tmpls.Drafts(v.Notes[0], cfg, plan)
+	return drafts, append(tds, rds...), cfg
+}
+
+const note = `---
+company: Café Über & Co
+role: Staff Engineer
+date: 2026-11-18T14:00
+decision_date: 2026-11-30
+status: ready
+interviewers:
+  - José Álvarez <jose@cafe.example>
+  - name: Gloria Esposito
+    title: Chief Information Officer
+    channel: letter
+  - name: Ken Ito
+    phone: "+81 3 1234 5678"
+    channel: call
+    topics: [latency budgets]
+---
+## Thank you: José
+Your story about the *espresso* queue stayed with me. <script>alert(1)</script>
+
+## Gloria
+Thank you for explaining how the county's procurement works.
+
+## Unfinished business
+I meant to add that I have run on-call for five years.
+`
+
+func TestDraftsGolden(t *testing.T) {
+	drafts, ds, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, &FollowUpPlan{N: 1, Of: 2})
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	var names []string
+	for _, d := range drafts {
+		names = append(names, d.Name+"/"+string(d.Channel))
+		files, err := d.Files(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for ext, data := range files {
+			golden("testdata/"+d.Name+ext, data, t)
+		}
+	}
+	want := "jose-alvarez/email gloria-esposito/letter ken-ito/call follow-up-1/email"
+	if got := strings.Join(names, " "); got != want {
+		t.Errorf("drafts %s, want %s", got, want)
+	}
+}
+
+func golden(path string, got []byte, t *testing.T) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test -update writes it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs (go test -update rewrites it):\n%s", path, got)
+	}
+}
+
+// TestEMLParses reads a draft back with net/mail and mime/multipart, which
+// did not write it.
+func TestEMLParses(t *testing.T) {
+	drafts, _, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	eml, err := drafts[0].EML(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEML(t, eml)
+	msg, err := mail.ReadMessage(bytes.NewReader(eml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := new(mime.WordDecoder)
+	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil || subject != "Thank you — Staff Engineer interview at Café Über & Co" {
+		t.Errorf("Subject = %q, %v", subject, err)
+	}
+	to, err := msg.Header.AddressList("To")
+	if err != nil || len(to) != 1 || to[0].Name != "José Álvarez" || to[0].Address != "jose@cafe.example" {
+		t.Errorf("To = %v, %v", to, err)
+	}
+	from, err := msg.Header.AddressList("From")
+	if err != nil || from[0].Name != "Zoë Müller" {
+		t.Errorf("From = %v, %v", from, err)
+	}
+	if msg.Header.Get("X-Unsent") != "1" || msg.Header.Get("Date") != "" || msg.Header.Get("Message-Id") != "" {
+		t.Errorf("header = %v", msg.Header)
+	}
+	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
+	if err != nil || mediaType != "multipart/alternative" {
+		t.Fatalf("Content-Type %q, %v", mediaType, err)
+	}
+	mr := multipart.NewReader(msg.Body, params["boundary"])
+	var types, bodies []string
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(quotedprintable.NewReader(p))
+		types = append(types, p.Header.Get("Content-Type"))
+		bodies = append(bodies, string(b))
+	}
+	if len(types) != 2 || types[0] != "text/plain; charset=utf-8" || types[1] != "text/html; charset=utf-8" {
+		t.Fatalf("parts %q", types)
+	}
+	if !strings.Contains(bodies[0], "Dear José,") || !strings.Contains(bodies[0], "espresso") {
+		t.Errorf("text/plain = %q", bodies[0])
+	}
+	if !strings.Contains(bodies[1], "<em>espresso</em>") || strings.Contains(bodies[1], "<script>") {
+		t.Errorf("text/html = %q: want Markdown rendered and raw HTML left out", bodies[1])
+	}
+}
+
+// checkEML checks the form of RFC 5322: CRLF line endings, no line over
+// 998 octets.
+func checkEML(t *testing.T, eml []byte) {
+	t.Helper()
+	for i, l := range bytes.Split(eml, []byte("\r\n")) {
+		if bytes.ContainsAny(l, "\r\n") {
+			t.Errorf("line %d has a bare CR or LF: %q", i+1, l)
+		}
+		if len(l) > 998 {
+			t.Errorf("line %d has %d octets", i+1, len(l))
+		}
+	}
+}
+
+// TestHeaderInjection checks that line breaks and control characters in a
+// name, an address or a subject never make a header of their own.
+func TestHeaderInjection(t *testing.T) {
+	d := Draft{
+		Kind: ThankYou, Channel: vault.Email, Name: "x",
+		Subject:  "Thanks\r\nBcc: everyone@example.com",
+		Markdown: "Hello\n",
+		To:       &vault.Interviewer{Name: "Eve\r\nBcc: spy@example.com", Email: "eve@example.com"},
+		Note:     &vault.Note{Path: "n.md", Company: "Acme"},
+	}
+	cfg := vault.DefaultConfig(time.UTC)
+	cfg.Candidate = vault.Candidate{Name: "Alex\x00\nCc: x@example.com", Email: "alex@example.com"}
+	eml, err := d.EML(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkEML(t, eml)
+	msg, err := mail.ReadMessage(bytes.NewReader(eml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg.Header.Get("Bcc") != "" || msg.Header.Get("Cc") != "" {
+		t.Errorf("a header was injected:\n%s", eml)
+	}
+	if len(msg.Header["To"]) != 1 || len(msg.Header["Subject"]) != 1 {
+		t.Errorf("To or Subject repeated:\n%s", eml)
+	}
+	page, err := d.HTML(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(page, []byte("\r\nBcc")) {
+		t.Errorf("page carries the line break")
+	}
+}
+
+func TestHTMLEscapes(t *testing.T) {
+	files := fstest.MapFS{"n.md": {Data: []byte(`---
+company: "<b>Acme</b>"
+date: 2026-11-18
+status: ready
+interviewers: ["<script>alert(1)</script> <x@example.com>"]
+---
+`)}}
+	drafts, _, cfg := draftsOf(t, files, nil)
+	page, err := drafts[0].HTML(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(page, []byte("<script>")) || bytes.Contains(page, []byte("<b>Acme")) {
+		t.Errorf("text from a note is not escaped:\n%s", page)
+	}
+	if !bytes.Contains(page, []byte("&lt;b&gt;Acme&lt;/b&gt;")) {
+		t.Errorf("the company is missing from the page:\n%s", page)
+	}
+	if bytes.Contains(page, []byte("http://")) || bytes.Contains(page, []byte("https://")) || bytes.Contains(page, []byte(" src=")) {
+		t.Errorf("the page loads something from outside")
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := map[string]string{
+		"Jane Doe": "jane-doe", "Zoë Müller": "zoe-muller", "José Álvarez": "jose-alvarez", "O'Brien": "o-brien",
+		"../../etc/passwd": "etc-passwd", "": "untitled", "   ": "untitled", "CON": "con-", "lpt1": "lpt1-",
+		"王小明": "untitled", "Straße": "strasse", strings.Repeat("a", 100): strings.Repeat("a", 60),
+		"2026-11-18 Acme Corp": "2026-11-18-acme-corp", "..": "untitled",
+	}
+	for in, want := range tests {
+		if got := Slug(in); got != want {
+			t.Errorf("Slug(%q) = %q, want %q", in, got, want)
+		}
+	}
+	s := newSlugs()
+	got := []string{s.next("Jane Doe"), s.next("Jane  Doe"), s.next("jane-doe"), s.next("Follow Up 1"), s.next("Status Check")}
+	want := "jane-doe jane-doe-2 jane-doe-3 follow-up-1-2 status-check-2"
+	if strings.Join(got, " ") != want {
+		t.Errorf("slugs %q, want %s", got, want)
+	}
+}
+
+func TestTemplateErrors(t *testing.T) {
+	tests := []struct {
+		name, text, want string
+	}{
+		{"parse", "---\nsubject: Hi\n---\nDear {{ .To.FirstName }},\n\n{{ if .Personal }}\n", "templates/thank-you.md:7:1: error: unexpected EOF"},
+		{"subject", "---\nsubject: Hi {{ .Nope\n---\nDear\n", "templates/thank-you.md:2:"},
+		{"execute", "---\nsubject: Hi\n---\nDear\n{{ .To.Nickname }}\n", "templates/thank-you.md:5:"},
+		{"front matter", "---\ntitle: Hi\n---\nDear\n", "templates/thank-you.md:2:1: error: a template's front matter holds subject: only"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			files := fstest.MapFS{
+				"n.md":                   {Data: []byte(note)},
+				"templates/thank-you.md": {Data: []byte(tt.text)},
+			}
+			drafts, ds, _ := draftsOf(t, files, &FollowUpPlan{N: 1, Of: 2})
+			if len(ds) == 0 || !strings.HasPrefix(ds[0].String(), tt.want) {
+				t.Fatalf("diagnostics %v, want one at %s", ds, tt.want)
+			}
+			// The letter, the call and the follow-up do not use it.
+			if len(drafts) != 3 {
+				t.Errorf("%d drafts, want the 3 that do not need the broken template", len(drafts))
+			}
+		})
+	}
+}
+
+func TestTemplateOverride(t *testing.T) {
+	files := fstest.MapFS{
+		"n.md":                {Data: []byte(note)},
+		"templates/letter.md": {Data: []byte("---\nsubject: \"Dear {{ .To.Name }}: thanks\"\n---\nShort: {{ .Interview.Company }}, {{ .Candidate.Name }}.\n")},
+	}
+	drafts, ds, _ := draftsOf(t, files, nil)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	letter := drafts[1]
+	if letter.Subject != "Dear Gloria Esposito: thanks" || letter.Markdown != "Short: Café Über & Co, Zoë Müller.\n" || letter.Template != "templates/letter.md" {
+		t.Errorf("letter = %q / %q from %s", letter.Subject, letter.Markdown, letter.Template)
+	}
+}
+
+// TestDefaultThankYou checks what the advice asks of a thank-you: thanks,
+// the personal part, the unfinished business, interest and fit, looking
+// forward, the signature; three or four short paragraphs.
+func TestDefaultThankYou(t *testing.T) {
+	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	md := drafts[0].Markdown
+	for _, want := range []string{
+		"Dear José,", "Thank you for taking the time to speak with me on Wednesday about the Staff Engineer role at Café Über & Co",
+		"espresso* queue", "I meant to add that I have run on-call", "eight years of Go", "I look forward to hearing from you.",
+		"Zoë Müller  \n+49 30 1234567",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("thank-you lacks %q:\n%s", want, md)
+		}
+	}
+	paragraphs := strings.Count(strings.TrimSpace(md), "\n\n") + 1 - 3 // less greeting, closing, signature
+	if paragraphs < 3 || paragraphs > 4 {
+		t.Errorf("%d paragraphs, want three or four:\n%s", paragraphs, md)
+	}
+	// Without a personal part, that person's topics stand in.
+	ken := drafts[2]
+	if !strings.Contains(ken.Markdown, "latency budgets") || !strings.Contains(ken.Markdown, "+81 3 1234 5678") {
+		t.Errorf("call notes lack the topics or the phone:\n%s", ken.Markdown)
+	}
+}
+
+func TestFollowUps(t *testing.T) {
+	for _, tt := range []struct {
+		plan FollowUpPlan
+		name string
+		want []string
+	}{
+		{FollowUpPlan{N: 2, Of: 2}, "follow-up-2", []string{"Dear José,", "by 30 November", "remain very interested"}},
+		{FollowUpPlan{N: 0, Of: 2}, "status-check", []string{"any news", "by 30 November", "take time"}},
+	} {
+		drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "status: ready", "sent: 2026-11-18", 1))}}, &tt.plan)
+		if len(drafts) != 1 || drafts[0].Name != tt.name {
+			t.Fatalf("drafts %v, want %s alone (the thank-yous were sent)", drafts, tt.name)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(drafts[0].Markdown, w) {
+				t.Errorf("%s lacks %q:\n%s", tt.name, w, drafts[0].Markdown)
+			}
+		}
+	}
+}
