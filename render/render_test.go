@@ -250,7 +250,7 @@ func TestSlug(t *testing.T) {
 	tests := map[string]string{
 		"Jane Doe": "jane-doe", "Zoë Müller": "zoe-muller", "José Álvarez": "jose-alvarez", "O'Brien": "o-brien",
 		"../../etc/passwd": "etc-passwd", "": "untitled", "   ": "untitled", "CON": "con-", "lpt1": "lpt1-",
-		"王小明": "untitled", "Straße": "strasse", strings.Repeat("a", 100): strings.Repeat("a", 60),
+		"王小明": "untitled", "Straße": "strasse", "Søn Æble Łódź": "son-aeble-lodz", strings.Repeat("a", 100): strings.Repeat("a", 60),
 		"2026-11-18 Acme Corp": "2026-11-18-acme-corp", "..": "untitled",
 	}
 	for in, want := range tests {

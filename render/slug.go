@@ -25,8 +25,8 @@ func Slug(s string) string {
 		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
 			b.WriteRune(unicode.ToLower(r))
 			dash = false
-		case r == 'ß':
-			b.WriteString("ss")
+		case translit[unicode.ToLower(r)] != "":
+			b.WriteString(translit[unicode.ToLower(r)])
 			dash = false
 		case !dash && b.Len() > 0:
 			b.WriteByte('-')
@@ -45,6 +45,9 @@ func Slug(s string) string {
 	}
 	return slug
 }
+
+// translit spells the Latin letters that have no accent to drop.
+var translit = map[rune]string{'ß': "ss", 'ø': "o", 'æ': "ae", 'œ': "oe", 'ł': "l", 'đ': "d", 'þ': "th", 'ð': "d", 'ı': "i"}
 
 var reserved = map[string]bool{"con": true, "prn": true, "aux": true, "nul": true}
 

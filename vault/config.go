@@ -248,7 +248,7 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 				"name": str("name", &c.Candidate.Name),
 				"email": func(v *yaml.Node) {
 					if s, ok := d.text("email", v); ok {
-						if _, email, err := splitAddress("<" + s + ">"); err != nil {
+						if _, email, err := SplitAddress("<" + s + ">"); err != nil {
 							d.errorf(nodePos(deref(v)), CodeConfig, "candidate.email: %v", err)
 						} else {
 							c.Candidate.Email = email

@@ -139,7 +139,7 @@ func (iv *Interviewer) fromString(d *diags, s string, people *people) bool {
 		iv.fromLink(d, target, alias, people)
 		return true
 	}
-	name, email, err := splitAddress(s)
+	name, email, err := SplitAddress(s)
 	if err != nil {
 		d.errorf(iv.Pos, CodeValue, "interviewer %q: %v", s, err)
 		return false
@@ -200,7 +200,7 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 		iv.Title = s
 	}
 	if s, ok := d.text("email", vals["email"]); ok {
-		if _, email, err := splitAddress("<" + s + ">"); err != nil {
+		if _, email, err := SplitAddress("<" + s + ">"); err != nil {
 			d.errorf(nodePos(deref(vals["email"])), CodeValue, "email %q: %v", s, err)
 		} else {
 			iv.Email = email
@@ -217,9 +217,9 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 	return true
 }
 
-// splitAddress splits "Jane Doe <jane@acme.com>" into its name and address,
+// SplitAddress splits "Jane Doe <jane@acme.com>" into its name and address,
 // checking the address. A string without angle brackets is a name alone.
-func splitAddress(s string) (name, email string, err error) {
+func SplitAddress(s string) (name, email string, err error) {
 	if strings.ContainsAny(s, "\x00\r\n") {
 		return "", "", fmt.Errorf("contains a line break or a control character")
 	}

@@ -117,7 +117,7 @@ func (ps *people) load(p string) *Person {
 			}
 		case "email":
 			if s, ok := d.text("email", f.val); ok {
-				if _, email, err := splitAddress("<" + s + ">"); err != nil {
+				if _, email, err := SplitAddress("<" + s + ">"); err != nil {
 					d.warnf(nodePos(deref(f.val)), CodePersonNote, "", "email %q: %v", s, err)
 				} else {
 					person.Email = email

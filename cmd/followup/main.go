@@ -61,8 +61,12 @@ Usage:
 
 Commands:
 
+	init      make a new vault
+	new       start the note of an interview you just had
 	check     report problems in the notes (--json, --strict)
 	build     check, then write the outbox and the calendar
+	status    what is overdue, due today and coming up (--days N, --json)
+	completion  print a completion script for bash, zsh or fish
 	version   print the version
 
 Global flags (also accepted after the command):
@@ -112,6 +116,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runBuild(ctx, g, rest, stdout, stderr)
 	case "version":
 		return runVersion(g, rest, stdout)
+	case "init":
+		return runInit(g, rest, stdout)
+	case "new":
+		return runNew(g, rest, stdout, stderr)
+	case "status":
+		return runStatus(g, rest, stdout, stderr)
+	case "completion":
+		return runCompletion(rest, stdout)
 	case "help":
 		return runHelp(rest, stdout)
 	default:
@@ -120,7 +132,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // helps is the help of each command, for `followup help COMMAND`.
-var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp}
+var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp, "init": initHelp, "new": newHelp, "status": statusHelp, "completion": completionHelp}
 
 func runHelp(args []string, stdout io.Writer) error {
 	if len(args) == 0 {

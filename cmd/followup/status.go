@@ -1,0 +1,238 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"followup/calendar"
+	"followup/vault"
+)
+
+const statusHelp = `usage: followup status [--days N] [--json]
+
+Status lists what is due: thank-you notes to send (with the hours left),
+follow-ups, and decisions expected, under the headings OVERDUE, TODAY and
+NEXT N DAYS, each with the company, the people and the draft to send. It
+exits 0 whatever is due.
+
+	--days N   how far ahead to look (default 14)
+	--json     print {now, days, overdue, today, upcoming} for scripts; each
+	           item is {kind, company, role, people, due, all_day,
+	           hours_left, note, draft}
+
+Example:
+
+	followup status --days 7
+`
+
+// A dueItem is one thing to do.
+type dueItem struct {
+	Kind      string   `json:"kind"` // thank-you, follow-up, status-check, decision
+	Company   string   `json:"company"`
+	Role      string   `json:"role,omitempty"`
+	People    []string `json:"people"`
+	Due       string   `json:"due"` // RFC 3339, or a date for all-day items
+	AllDay    bool     `json:"all_day"`
+	HoursLeft *float64 `json:"hours_left,omitempty"` // thank-you deadlines: negative when past
+	Note      string   `json:"note"`
+	Draft     string   `json:"draft,omitempty"` // the file to send, relative to the vault
+	when      time.Time
+}
+
+// statusReport is the JSON of status, a stable shape for scripts.
+type statusReport struct {
+	Now      string    `json:"now"`
+	Days     int       `json:"days"`
+	Overdue  []dueItem `json:"overdue"`
+	Today    []dueItem `json:"today"`
+	Upcoming []dueItem `json:"upcoming"`
+}
+
+func runStatus(g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	days := fs.Int("days", 14, "how many days ahead")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, g, args, stdout, statusHelp); err != nil {
+		return err
+	}
+	if *days < 0 {
+		return usagef("status: --days must not be negative")
+	}
+	w, err := openWorkspace(g)
+	if err != nil {
+		return err
+	}
+	if err := w.loadConfig(reporter{json: *asJSON, stdout: stdout, stderr: stderr}); err != nil {
+		return err
+	}
+	v := vault.Open(w.fsys, w.cfg)
+	rep := dueReport(v, w.now, *days)
+	if *asJSON {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	printStatus(stdout, rep, useColour(stdout))
+	if len(v.Failed) > 0 {
+		fmt.Fprintf(stderr, "followup: %s not read: run followup check\n", plural(len(v.Failed), "note"))
+	}
+	return nil
+}
+
+// dueReport sorts what every note asks for into overdue, today and the
+// next days, in the vault's time zone.
+func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
+	zone := v.Config.Zone
+	now = now.In(zone)
+	today := calendar.DateOf(now)
+	horizon := today.AddDays(days)
+	rep := statusReport{Now: now.Format(time.RFC3339), Days: days, Overdue: []dueItem{}, Today: []dueItem{}, Upcoming: []dueItem{}}
+	folders := noteFolders(v)
+	add := func(it dueItem, day calendar.Date, overdue bool) {
+		switch {
+		case overdue:
+			rep.Overdue = append(rep.Overdue, it)
+		case day == today:
+			rep.Today = append(rep.Today, it)
+		case today.Before(day) && !horizon.Before(day):
+			rep.Upcoming = append(rep.Upcoming, it)
+		}
+	}
+	for _, n := range v.Notes {
+		outbox := path.Join(v.Config.Outbox, folders[n.Path])
+		base := dueItem{Company: n.Company, Role: n.Role, Note: n.Path}
+		if n.Status != vault.Sent {
+			deadline := calendar.Deadline(n, v.Config.Rules)
+			it := base
+			it.Kind, it.when = "thank-you", deadline
+			it.Due = deadline.In(zone).Format(time.RFC3339)
+			hours := float64(deadline.Sub(now).Round(time.Minute)) / float64(time.Hour)
+			it.HoursLeft = &hours
+			for _, iv := range n.Interviewers {
+				it.People = append(it.People, iv.Name)
+			}
+			if n.Status == vault.Ready {
+				it.Draft = outbox + "/"
+			}
+			add(it, calendar.DateOf(deadline.In(zone)), deadline.Before(now))
+		}
+		if num, day, ok := calendar.NextFollowUp(n, v.Config.Rules); ok {
+			it := base
+			it.Kind, it.AllDay, it.Due, it.when = "follow-up", true, day.String(), day.In(zone)
+			name := fmt.Sprintf("follow-up-%d", num)
+			if num == 0 {
+				it.Kind, name = "status-check", "status-check"
+			}
+			if n.Contact != nil {
+				it.People = []string{n.Contact.Name}
+			}
+			if n.Status == vault.Ready || n.Status == vault.Sent {
+				it.Draft = outbox + "/" + name + ".eml"
+			}
+			add(it, day, day.Before(today))
+		}
+		if n.Outcome == vault.Pending && !n.Decision.IsZero() {
+			day := calendar.DateOf(n.Decision.Time.In(n.Zone))
+			it := base
+			it.Kind, it.AllDay, it.Due, it.when = "decision", true, day.String(), day.In(zone)
+			if n.Contact != nil {
+				it.People = []string{n.Contact.Name}
+			}
+			add(it, day, false) // a decision date that passed is a follow-up's business
+		}
+	}
+	for _, list := range [][]dueItem{rep.Overdue, rep.Today, rep.Upcoming} {
+		slices.SortStableFunc(list, func(a, b dueItem) int {
+			if c := a.when.Compare(b.when); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Note, b.Note)
+		})
+	}
+	return rep
+}
+
+// useColour reports whether status may colour its output: only on a
+// terminal, and never with NO_COLOR set.
+func useColour(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}
+
+func printStatus(w io.Writer, rep statusReport, colour bool) {
+	paint := func(code, s string) string {
+		if !colour {
+			return s
+		}
+		return "\x1b[" + code + "m" + s + "\x1b[0m"
+	}
+	sections := []struct {
+		title, colour string
+		items         []dueItem
+	}{
+		{"OVERDUE", "1;31", rep.Overdue},
+		{"TODAY", "1;33", rep.Today},
+		{fmt.Sprintf("NEXT %d DAYS", rep.Days), "1", rep.Upcoming},
+	}
+	for _, s := range sections {
+		if len(s.items) == 0 {
+			continue
+		}
+		fmt.Fprintln(w, paint(s.colour, s.title))
+		for _, it := range s.items {
+			fmt.Fprintf(w, "  %s\n", describeItem(it))
+			if it.Draft != "" {
+				fmt.Fprintf(w, "    %s\n", it.Draft)
+			}
+		}
+		fmt.Fprintln(w)
+	}
+	if len(rep.Overdue)+len(rep.Today)+len(rep.Upcoming) == 0 {
+		fmt.Fprintf(w, "Nothing due in the next %d days.\n", rep.Days)
+		return
+	}
+	fmt.Fprintf(w, "%d overdue, %d today, %d in the next %d days.\n", len(rep.Overdue), len(rep.Today), len(rep.Upcoming), rep.Days)
+}
+
+func describeItem(it dueItem) string {
+	people := strings.Join(it.People, ", ")
+	due := it.Due
+	if t, err := time.Parse(time.RFC3339, it.Due); err == nil {
+		due = t.Format("Mon 2 Jan 15:04")
+	} else if t, err := time.Parse("2006-01-02", it.Due); err == nil {
+		due = t.Format("Mon 2 Jan")
+	}
+	switch it.Kind {
+	case "thank-you":
+		left := ""
+		if h := *it.HoursLeft; h >= 0 {
+			left = fmt.Sprintf(", %.0fh left", h)
+		} else {
+			left = fmt.Sprintf(", %.0fh late", -h)
+		}
+		return fmt.Sprintf("Send thank-you notes: %s (%s), due %s%s", it.Company, people, due, left)
+	case "follow-up":
+		return fmt.Sprintf("Follow up: %s (%s), %s", it.Company, people, due)
+	case "status-check":
+		return fmt.Sprintf("Ask about the status: %s (%s), %s", it.Company, people, due)
+	default:
+		return fmt.Sprintf("Decision expected: %s, %s", it.Company, due)
+	}
+}
