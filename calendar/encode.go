@@ -42,8 +42,8 @@ type Result struct {
 	PreviousUnreadable bool
 }
 
-// Build encodes the calendar of v. Events of notes with errors (v.Failed,
-// and v.Unsure, which may be notes in the middle of an edit) are carried over from the previous file, and so are the DTSTAMP,
+// Build encodes the calendar of v. Events of notes with errors, and of
+// files that are not interview notes for now (v.Keep), are carried over from the previous file, and so are the DTSTAMP,
 // LAST-MODIFIED and SEQUENCE of every event that did not change; a changed
 // event gets opt.Now and SEQUENCE+1.
 func Build(v *vault.Vault, opt Options) (Result, error) {
@@ -69,7 +69,7 @@ func Build(v *vault.Vault, opt Options) (Result, error) {
 		}
 	}
 	failed := map[string]bool{}
-	for _, p := range slices.Concat(v.Failed, v.Unsure) {
+	for p := range v.Keep() {
 		failed[noteHash(p)] = true
 	}
 	for uid, old := range prev {

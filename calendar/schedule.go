@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"followup/vault"
 )
@@ -201,6 +202,9 @@ func Schedule(n *vault.Note, cfg *vault.Config) []Event {
 		}
 		e.UID += "@followup"
 		e.Summary, e.Description = describe(e, n, cfg.Calendar.Details, names)
+		// The vault refuses control characters in what describe uses;
+		// this keeps a stray one from breaking the whole feed.
+		e.Summary, e.Description = clean(e.Summary), clean(e.Description)
 		evs = append(evs, e)
 	}
 
@@ -299,4 +303,14 @@ func describe(e Event, n *vault.Note, details string, names []string) (summary, 
 		lines = append(lines, "Note: "+n.Path)
 	}
 	return summary, strings.Join(lines, "\n")
+}
+
+// clean drops control characters other than line breaks.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r != '\n' && unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -61,8 +61,12 @@ type (
 		Name, FirstName, LastName, Title, Email, Phone string
 		Topics                                         []string
 	}
-	// FollowUpData numbers a follow-up: N of Of.
-	FollowUpData struct{ N, Of int }
+	// FollowUpData numbers a follow-up, N of Of, and gives the day of the
+	// last one logged ("17 November"), or "".
+	FollowUpData struct {
+		N, Of int
+		Last  string
+	}
 )
 
 // FollowUpPlan is the follow-up that is due for a note, as the calendar's
@@ -89,6 +93,9 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 		}
 		data := newData(n, cfg, to)
 		data.FollowUp = fu
+		if last := lastFollowUp(n); !last.IsZero() {
+			data.FollowUp.Last = last.Format("2 January")
+		}
 		subject, body, d := tmpl.execute(data)
 		if d != nil {
 			d.Message = fmt.Sprintf("%s (rendering %s for %s)", d.Message, n.Path, to.Name)
@@ -112,10 +119,12 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 		}
 	}
 	if plan != nil && n.Contact != nil && (n.Status == vault.Ready || n.Status == vault.Sent) && n.Outcome == vault.Pending {
+		// Follow-ups go the way the contact prefers, by e-mail unless
+		// the note says otherwise.
 		if plan.N == 0 {
-			make(StatusCheck, StatusCheckTemplate, n.Contact, vault.Email, "status-check", FollowUpData{0, plan.Of})
+			make(StatusCheck, StatusCheckTemplate, n.Contact, n.Contact.Channel, "status-check", FollowUpData{N: 0, Of: plan.Of})
 		} else {
-			make(FollowUp, FollowUpTemplate, n.Contact, vault.Email, fmt.Sprintf("follow-up-%d", plan.N), FollowUpData{plan.N, plan.Of})
+			make(FollowUp, FollowUpTemplate, n.Contact, n.Contact.Channel, fmt.Sprintf("follow-up-%d", plan.N), FollowUpData{N: plan.N, Of: plan.Of})
 		}
 	}
 	return drafts, diags
@@ -142,10 +151,10 @@ func newData(n *vault.Note, cfg *vault.Config, to *vault.Interviewer) Data {
 		d.Interview.Decision = n.Decision.Time.Format("2 January")
 	}
 	if to.Personal != nil {
-		d.Personal = to.Personal.Markdown
+		d.Personal = unwrap(to.Personal.Markdown)
 	}
 	if n.Unfinished != nil {
-		d.Unfinished = n.Unfinished.Markdown
+		d.Unfinished = unwrap(n.Unfinished.Markdown)
 	}
 	for _, iv := range n.Interviewers {
 		if iv != to {
@@ -153,6 +162,17 @@ func newData(n *vault.Note, cfg *vault.Config, to *vault.Interviewer) Data {
 		}
 	}
 	return d
+}
+
+// lastFollowUp returns the latest follow-up logged in n, or the zero time.
+func lastFollowUp(n *vault.Note) time.Time {
+	var last time.Time
+	for _, f := range n.FollowUps {
+		if f.Time.After(last) {
+			last = f.Time
+		}
+	}
+	return last
 }
 
 func person(iv *vault.Interviewer) Person {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"mime"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -37,7 +38,7 @@ func (d Draft) EML(cfg *vault.Config) ([]byte, error) {
 	h.SetContentType("multipart/alternative", map[string]string{"boundary": "followup-" + hex.EncodeToString(sum[:12])})
 	h.Set("MIME-Version", "1.0")
 	h.Set("X-Unsent", "1")
-	h.SetSubject(clean(d.Subject))
+	h.Set("Subject", encodeSubject(clean(d.Subject)))
 	if d.To.Email != "" {
 		h.SetAddressList("To", []*mail.Address{{Name: clean(d.To.Name), Address: clean(d.To.Email)}})
 	}
@@ -68,7 +69,66 @@ func (d Draft) EML(cfg *vault.Config) ([]byte, error) {
 	if err := mw.Close(); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return foldHeader(b.Bytes()), nil
+}
+
+// encodeSubject encodes a subject per RFC 2047 in encoded words short
+// enough that the header folds into lines of 78 characters at most, the
+// first one after "Subject: " included (go-message writes words of up to
+// 75). Words are Q-encoded, so a subject stays mostly readable raw.
+func encodeSubject(s string) string {
+	if isPrintableASCII(s) {
+		return s
+	}
+	var words []string
+	limit := maxHeaderLine - len("Subject: ")
+	runes := []rune(s)
+	for len(runes) > 0 {
+		n := 1
+		for n < len(runes) && len(mime.QEncoding.Encode("utf-8", string(runes[:n+1]))) <= limit {
+			n++
+		}
+		words = append(words, mime.QEncoding.Encode("utf-8", string(runes[:n])))
+		runes = runes[n:]
+		limit = maxHeaderLine - 1 // a continuation line starts with a space
+	}
+	return strings.Join(words, " ")
+}
+
+func isPrintableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// maxHeaderLine is the length RFC 5322 section 2.1.1 asks header lines to
+// keep to; go-message leaves encoded subjects longer.
+const maxHeaderLine = 78
+
+// foldHeader folds the header lines of msg longer than 78 characters at a
+// space, where RFC 5322 allows a line break; the body is left alone.
+func foldHeader(msg []byte) []byte {
+	end := bytes.Index(msg, []byte("\r\n\r\n"))
+	if end < 0 {
+		return msg
+	}
+	var out bytes.Buffer
+	for _, line := range strings.Split(string(msg[:end]), "\r\n") {
+		for len(line) > maxHeaderLine {
+			cut := strings.LastIndexByte(line[:maxHeaderLine+1], ' ')
+			if cut <= strings.IndexByte(line, ':')+1 {
+				break // no space to fold at
+			}
+			out.WriteString(line[:cut] + "\r\n")
+			line = line[cut:] // the space starts the continuation line
+		}
+		out.WriteString(line + "\r\n")
+	}
+	out.Write(msg[end+2:])
+	return out.Bytes()
 }
 
 // crlf gives text the line endings of RFC 5322.

@@ -29,8 +29,9 @@ type pageData struct {
 	Title, Subject, From, To, Channel, Date, Note string
 	Sender                                        []string
 	Recipient                                     []string
+	Phone, ToName                                 string
 	Body                                          template.HTML
-	Letter                                        bool
+	Letter, Call                                  bool
 }
 
 // HTML renders the draft as a standalone page: a preview of the e-mail or
@@ -44,7 +45,8 @@ func (d Draft) HTML(cfg *vault.Config) ([]byte, error) {
 	c := cfg.Candidate
 	p := pageData{
 		Title: clean(d.Subject), Subject: clean(d.Subject), Body: body, Channel: string(d.Channel), Note: d.Note.Path,
-		Letter: d.Channel == vault.Letter && d.Kind == ThankYou,
+		Letter: d.Channel == vault.Letter, Call: d.Channel == vault.Call, Phone: clean(d.To.Phone),
+		ToName: clean(d.To.Name),
 		Date:   d.Note.Date.Time.Format("2 January 2006"),
 	}
 	if c.Email != "" {
@@ -97,6 +99,7 @@ body { margin: 0; background: #eef0f3; color: #1d2430; font: 16px/1.6 Georgia, "
 .letter .sender { text-align: right; margin-bottom: 2rem; }
 .letter .date { margin-bottom: 2rem; }
 .letter .recipient { margin-bottom: 2rem; }
+.letter .body p:last-child { margin-top: 3.5em; } /* room to sign above the name */
 @media print {
   @page { margin: 25mm 22mm; }
   body { background: #fff; font-size: 12pt; }
@@ -115,6 +118,17 @@ body { margin: 0; background: #eef0f3; color: #1d2430; font: 16px/1.6 Georgia, "
 <div class="body">
 {{ .Body }}</div>
 <p class="footer">Print this page (A4 or Letter), sign it and post it. Written from {{ .Note }}.</p>
+</main>
+{{- else if .Call }}
+<main class="sheet">
+<div class="badge">call</div>
+<div class="meta"><dl>
+<dt>Call</dt><dd class="subject">{{ .ToName }}</dd>
+<dt>Phone</dt><dd>{{ if .Phone }}{{ .Phone }}{{ else }}not in the note{{ end }}</dd>
+</dl></div>
+<div class="body">
+{{ .Body }}</div>
+<p class="footer">Talking points for a call, written by followup from {{ .Note }}.</p>
 </main>
 {{- else }}
 <main class="sheet">

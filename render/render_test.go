@@ -184,6 +184,12 @@ func checkEML(t *testing.T, eml []byte) {
 			t.Errorf("line %d has %d octets", i+1, len(l))
 		}
 	}
+	header, _, _ := bytes.Cut(eml, []byte("\r\n\r\n"))
+	for _, l := range bytes.Split(header, []byte("\r\n")) {
+		if len(l) > 78 {
+			t.Errorf("header line of %d characters: %q", len(l), l)
+		}
+	}
 }
 
 // TestHeaderInjection checks that line breaks and control characters in a

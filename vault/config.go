@@ -255,8 +255,12 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 						}
 					}
 				},
-				"phone":     str("phone", &c.Candidate.Phone),
-				"signature": str("signature", &c.Candidate.Signature),
+				"phone": str("phone", &c.Candidate.Phone),
+				"signature": func(v *yaml.Node) {
+					if s, ok := d.textLines("signature", v); ok {
+						c.Candidate.Signature = s
+					}
+				},
 				"strengths": func(v *yaml.Node) { c.Candidate.Strengths = d.texts("strengths", v) },
 			})
 		},

@@ -76,12 +76,40 @@ func decodeInterviewers(d *diags, v *yaml.Node, keyPos Pos, channel Channel, peo
 		return nil
 	}
 	var out []*Interviewer
+	seen := map[string]*Interviewer{} // by folded name and by address
 	for _, item := range n.Content {
-		if iv := decodeInterviewer(d, item, channel, people); iv != nil {
-			out = append(out, iv)
+		iv := decodeInterviewer(d, item, channel, people)
+		if iv == nil {
+			continue
 		}
+		keys := []string{"name:" + foldName(iv.Name)}
+		if iv.Email != "" {
+			keys = append(keys, "email:"+strings.ToLower(iv.Email))
+		}
+		if first := firstSeen(seen, keys); first != nil {
+			// Two drafts to one person would be a form letter twice.
+			if foldName(first.Name) == foldName(iv.Name) {
+				d.errorf(iv.Pos, CodeValue, "%s is listed twice (first on line %d): list each person once", iv.Name, first.Pos.Line)
+			} else {
+				d.errorf(iv.Pos, CodeValue, "%s has the address of %s (line %d): list each person once, with their own address", iv.Name, first.Name, first.Pos.Line)
+			}
+			continue
+		}
+		for _, k := range keys {
+			seen[k] = iv
+		}
+		out = append(out, iv)
 	}
 	return out
+}
+
+func firstSeen(seen map[string]*Interviewer, keys []string) *Interviewer {
+	for _, k := range keys {
+		if iv := seen[k]; iv != nil {
+			return iv
+		}
+	}
+	return nil
 }
 
 // decodeInterviewer reads one interviewer in any of the three forms: a
@@ -186,7 +214,10 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 		}
 		vals[f.key.Value] = f.val
 	}
-	name, _ := d.text("name", vals["name"])
+	name, ok := d.text("name", vals["name"])
+	if !ok && !isEmpty(vals["name"]) {
+		return false // reported already
+	}
 	if target, alias, ok := parseLink(name); ok && target != "" {
 		iv.fromLink(d, target, alias, people)
 	} else {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -124,6 +125,31 @@ func (d *diags) text(key string, v *yaml.Node) (string, bool) {
 		return "", false
 	}
 	s := strings.TrimSpace(n.Value)
+	if i := strings.IndexFunc(s, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		d.errorf(nodePos(deref(v)), CodeValue, "%s contains a control character (%U): write it on one line, without line breaks", key, r)
+		return "", false
+	}
+	return s, s != ""
+}
+
+// isControl reports control characters, which have no place in a name, a
+// subject or any one-line value (a line break in a name could add a header
+// to a mail). A tab is allowed.
+func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
+
+// textLines reads text that may span lines, such as a signature: control
+// characters other than line breaks are still refused.
+func (d *diags) textLines(key string, v *yaml.Node) (string, bool) {
+	n := deref(v)
+	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
+		return d.text(key, v)
+	}
+	s := strings.TrimSpace(strings.ReplaceAll(n.Value, "\r\n", "\n"))
+	if strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && isControl(r) }) {
+		d.errorf(nodePos(n), CodeValue, "%s contains a control character", key)
+		return "", false
+	}
 	return s, s != ""
 }
 

@@ -166,6 +166,15 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 			}
 		}
 	}
+	// Follow-ups go to the contact while the outcome is pending.
+	if c := n.Contact; c != nil && c.Channel == Email && c.Email == "" && n.Outcome == Pending && n.HeardBack.IsZero() &&
+		(n.Status == Sent || !slices.Contains(n.Interviewers, c)) {
+		pos := c.Pos
+		if p, ok := n.Keys["contact"]; ok && slices.Contains(n.Interviewers, c) {
+			pos = p
+		}
+		d.warnf(pos, CodeMissingEmail, "", "no e-mail address for %s, who follow-ups go to: they will have no To; add one, or a contact: with one", c.Name)
+	}
 	n.Unfinished = readSections(n)
 	return n
 }

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -115,9 +116,10 @@ func (o *Outbox) record(name string, rec entry) {
 
 // A File is a generated file the outbox should hold.
 type File struct {
-	Name string // relative to the outbox, slash-separated
-	Note string // the note it is made from
-	Data []byte
+	Name  string // relative to the outbox, slash-separated
+	Note  string // the note it is made from
+	Group string // the files of one draft (.eml, .html, .md) share a group
+	Data  []byte
 }
 
 // SyncStats counts what Sync did.
@@ -127,35 +129,42 @@ type SyncStats struct {
 
 // Sync makes the outbox hold files, by the rules of SPEC: a file is
 // written when its bytes change; one the tool did not write, or that was
-// edited since, is never overwritten or removed, and a warning says so; a
-// generated file no longer wanted is removed, unless it comes from a note
-// in keep (a note with errors keeps its drafts until it is fixed).
+// edited since, is never overwritten or removed, and a warning says so,
+// and the other files of its draft are left as they are too, so that the
+// .eml never says something else than the edited .md; a generated file no
+// longer wanted is removed, unless it comes from a note in keep (a note
+// with errors keeps its drafts until it is fixed). A file that cannot be
+// written does not stop the others: the errors are returned together.
 func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnostic, error) {
 	var (
 		st    SyncStats
 		diags []Diagnostic
+		errs  []error
 	)
 	warn := func(name, msg string) {
 		diags = append(diags, Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: Warning, Code: CodeEditedOutput, Message: msg})
 	}
+	edited := map[string]bool{} // groups with a file edited by hand
+	for _, f := range files {
+		if o.editedOrForeign(f.Name, f.Data) {
+			edited[cmp.Or(f.Group, f.Name)] = true
+			st.Kept++
+			warn(f.Name, "edited by hand (or not written by followup): kept as it is, with the rest of its draft; delete it to get a fresh draft")
+		}
+	}
 	wanted := map[string]bool{}
 	for _, f := range files {
 		wanted[f.Name] = true
-		cur, err := o.root.ReadFile(o.Path(f.Name))
-		if err == nil && !bytes.Equal(cur, f.Data) {
-			if rec, ours := o.manifest.Files[f.Name]; !ours || rec.Hash != hashOf(cur) {
-				st.Kept++
-				warn(f.Name, "edited by hand (or not written by followup): kept as it is; delete it to get a fresh draft")
-				continue
-			}
+		if edited[cmp.Or(f.Group, f.Name)] {
+			continue
 		}
 		wrote, err := o.write(f.Name, f.Note, f.Data)
-		if err != nil {
-			return st, diags, err
-		}
-		if wrote {
+		switch {
+		case err != nil:
+			errs = append(errs, err)
+		case wrote:
 			st.Written++
-		} else {
+		default:
 			st.Unchanged++
 		}
 	}
@@ -170,13 +179,14 @@ func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnost
 			delete(o.manifest.Files, name)
 			o.changed = true
 		case err != nil:
-			return st, diags, fmt.Errorf("cannot read %s: %w", o.Path(name), err)
+			errs = append(errs, fmt.Errorf("cannot read %s: %w", o.Path(name), err))
 		case hashOf(cur) != rec.Hash:
 			st.Kept++
 			warn(name, "no longer generated, but edited by hand: kept; delete it when you are done with it")
 		default:
 			if err := o.root.Remove(o.Path(name)); err != nil {
-				return st, diags, fmt.Errorf("cannot remove %s: %w", o.Path(name), err)
+				errs = append(errs, fmt.Errorf("cannot remove %s: %w", o.Path(name), err))
+				continue
 			}
 			delete(o.manifest.Files, name)
 			o.changed = true
@@ -188,7 +198,19 @@ func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnost
 			}
 		}
 	}
-	return st, diags, nil
+	return st, diags, errors.Join(errs...)
+}
+
+// editedOrForeign reports whether the outbox file name exists with bytes
+// other than data that the tool did not write: edited by hand, or never
+// the tool's.
+func (o *Outbox) editedOrForeign(name string, data []byte) bool {
+	cur, err := o.root.ReadFile(o.Path(name))
+	if err != nil || bytes.Equal(cur, data) {
+		return false
+	}
+	rec, ours := o.manifest.Files[name]
+	return !ours || rec.Hash != hashOf(cur)
 }
 
 func sortedKeys(m map[string]entry) []string {

@@ -30,12 +30,22 @@ type Vault struct {
 	Config *Config
 	Notes  []*Note  // interview notes without errors, sorted by path
 	Failed []string // interview notes with errors: keep their outputs as they are
-	// Unsure lists the Markdown files whose front matter cannot be read
-	// now but that are not reported, since nothing shows they are meant as
-	// interview notes. One may be an interview note in the middle of an
-	// edit: keep its outputs as they are too.
-	Unsure      []string
+	// Ordinary lists the other Markdown files. One of them may be an
+	// interview note in the middle of an edit (its front matter broken, its
+	// interviewers key mistyped, its text cut): whatever was made from it
+	// before is kept as it is too. Only a deleted note loses its outputs.
+	Ordinary    []string
 	Diagnostics []Diagnostic // sorted
+}
+
+// Keep returns the notes whose outputs must stay as they are: notes with
+// errors, and Markdown files that are not interview notes now.
+func (v *Vault) Keep() map[string]bool {
+	keep := map[string]bool{}
+	for _, p := range slices.Concat(v.Failed, v.Ordinary) {
+		keep[p] = true
+	}
+	return keep
 }
 
 // Open reads the vault in fsys with the configuration cfg. Problems in
@@ -53,12 +63,12 @@ func Open(fsys fs.FS, cfg *Config) *Vault {
 	ids := map[string]string{} // id → the note that has it
 	for _, f := range files {
 		d := &diags{path: f.path}
-		note, unsure := readInterview(d, fsys, f, cfg, people)
-		if unsure && len(d.list) == 0 {
-			v.Unsure = append(v.Unsure, f.path)
+		note := readInterview(d, fsys, f, cfg, people)
+		if note == nil && !HasErrors(d.list) {
+			v.Ordinary = append(v.Ordinary, f.path)
 		}
 		if note == nil && len(d.list) == 0 {
-			continue // an ordinary note
+			continue
 		}
 		if note != nil {
 			// Calendar events are known by their note's id: two notes with
@@ -246,12 +256,11 @@ func utf16Name(text []byte) string {
 var interviewKey = regexp.MustCompile(`(?m)^[ \t]*(["']?interviewers["']?[ \t]*[:=]|\[\[?[ \t]*["']?interviewers)|"interviewers"[ \t]*:`)
 
 // readInterview reads the file f and decodes it when it is an interview
-// note; it returns nil for an ordinary note, and says whether that note's
-// front matter could not be read.
-func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) (note *Note, unsure bool) {
+// note; it returns nil for an ordinary note.
+func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *Note {
 	if f.err != nil {
 		d.list = append(d.list, *f.err)
-		return nil, false
+		return nil
 	}
 	name := cmp.Or(f.target, f.path)
 	content, err := readNote(fsys, name)
@@ -261,27 +270,27 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) (n
 		if interviewKey.Match(readHead(fsys, name)) {
 			d.errorf(Pos{1, 1}, CodeTooLarge, "skipped: the file is larger than 10 MiB")
 		}
-		return nil, false
+		return nil
 	}
 	if err != nil {
 		d.errorf(Pos{1, 1}, CodeUnreadable, "cannot read: %v", unwrapPathError(err))
-		return nil, false
+		return nil
 	}
 	if enc := utf16Name(content); enc != "" {
 		if interviewKey.Match(bytes.ReplaceAll(content, []byte{0}, nil)) {
 			d.errorf(Pos{1, 1}, CodeEncoding, "the note is %s text: save it as UTF-8", enc)
 		}
-		return nil, true
+		return nil
 	}
 	h, herr := splitHeader(content)
 	if herr != nil {
 		if interviewKey.Match(herr.text) {
 			d.errorf(herr.pos, herr.code, "%s", herr.message)
 		}
-		return nil, true
+		return nil
 	}
 	if h == nil || h.root == nil {
-		return nil, false
+		return nil
 	}
 	if !hasKey(h.root, "interviewers") {
 		// A misspelt interviewers key would make the note vanish silently.
@@ -291,14 +300,14 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) (n
 				d.warnf(nodePos(k), CodeUnknownKey, best, "unknown key %q: did you mean %q? Until then this is not read as an interview note", k.Value, best)
 			}
 		}
-		return nil, false
+		return nil
 	}
 	if !utf8.Valid(h.body) {
 		d.errorf(invalidUTF8(h.body, h.bodyLine-1), CodeEncoding, "the note is not UTF-8 text: save it as UTF-8")
 	}
 	// Line numbers stay the same; the text handed on has one line ending.
 	h.body = bytes.ReplaceAll(h.body, []byte("\r\n"), []byte("\n"))
-	return decodeNote(d, f.path, h, cfg.Zone, people), false
+	return decodeNote(d, f.path, h, cfg.Zone, people)
 }
 
 func hasKey(m *yaml.Node, key string) bool {
