@@ -157,6 +157,11 @@ func unquote(s string) string {
 // text/template error.
 var templateErrorPos = regexp.MustCompile(`^template: [^:]*(?::[^:]*)*?:(\d+)(?::(\d+))?: (.*)$`)
 
+var (
+	executingAt = regexp.MustCompile(`^executing "[^"]*" at <([^>]*)>: (.*)$`)
+	typeSuffix  = regexp.MustCompile(` in type [\w.*\[\]]+`)
+)
+
 // templateError turns a text/template error into a diagnostic at the
 // template's line, shifted by shift lines.
 func templateError(p string, err error, shift int) *vault.Diagnostic {
@@ -168,6 +173,11 @@ func templateError(p string, err error, shift int) *vault.Diagnostic {
 			col, _ = strconv.Atoi(m[2])
 		}
 		msg = m[3]
+	}
+	// "executing "x.md" at <.To.Nope>: can't evaluate field Nope in type
+	// render.Person" says more about Go than about the template.
+	if m := executingAt.FindStringSubmatch(msg); m != nil {
+		msg = m[1] + ": " + typeSuffix.ReplaceAllString(m[2], "")
 	}
 	return templateDiag(p, line+shift, col, msg)
 }

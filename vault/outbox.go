@@ -12,7 +12,9 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"slices"
 	"sort"
+	"strings"
 )
 
 // ManifestFile lists, inside the outbox, every file the tool generated
@@ -198,7 +200,22 @@ func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnost
 			}
 		}
 	}
+	// Files of one folder fail alike: say it once.
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
+	errs = slices.CompactFunc(errs, func(a, b error) bool { return a.Error() == b.Error() })
 	return st, diags, errors.Join(errs...)
+}
+
+// rootCause strips the *fs.PathError wrappers of err, which repeat the
+// path: "mkdirat x: statat x: path escapes from parent".
+func rootCause(err error) error {
+	for {
+		pe, ok := err.(*fs.PathError)
+		if !ok {
+			return err
+		}
+		err = pe.Err
+	}
 }
 
 // editedOrForeign reports whether the outbox file name exists with bytes
@@ -238,7 +255,7 @@ func (o *Outbox) Close() error {
 func (o *Outbox) writeAtomic(full string, data []byte) error {
 	dir := path.Dir(full)
 	if err := o.root.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create %s: %w", dir, err)
+		return fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
 	}
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
