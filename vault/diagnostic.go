@@ -41,6 +41,7 @@ const (
 	CodePersonNote   = "person-note"   // a linked person note that cannot be read
 	CodeEditedOutput = "edited-output" // a generated file changed by hand
 	CodeMissingEmail = "missing-email" // no address for an interviewer on the e-mail channel
+	CodeFormLetter   = "form-letter"   // the same note twice, or nothing personal
 )
 
 // WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.

@@ -87,11 +87,12 @@ func decodeInterviewers(d *diags, v *yaml.Node, keyPos Pos, channel Channel, peo
 			keys = append(keys, "email:"+strings.ToLower(iv.Email))
 		}
 		if first := firstSeen(seen, keys); first != nil {
-			// Two drafts to one person would be a form letter twice.
+			// Two drafts to one person would be a form letter twice: the
+			// second entry is left out.
 			if foldName(first.Name) == foldName(iv.Name) {
-				d.errorf(iv.Pos, CodeValue, "%s is listed twice (first on line %d): list each person once", iv.Name, first.Pos.Line)
+				d.warnf(iv.Pos, CodeFormLetter, "", "%s is listed twice (first on line %d): this entry is left out", iv.Name, first.Pos.Line)
 			} else {
-				d.errorf(iv.Pos, CodeValue, "%s has the address of %s (line %d): list each person once, with their own address", iv.Name, first.Name, first.Pos.Line)
+				d.warnf(iv.Pos, CodeFormLetter, "", "%s has the address of %s (line %d): this entry is left out; give each person their own address", iv.Name, first.Name, first.Pos.Line)
 			}
 			continue
 		}
