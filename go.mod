@@ -20,6 +20,7 @@ require (
 )
 
 require (
+	github.com/golangci/misspell v0.8.0 // indirect
 	github.com/teambition/rrule-go v1.8.2 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/tools v0.51.0 // indirect

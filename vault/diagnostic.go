@@ -21,27 +21,29 @@ const (
 // Codes of the structural errors. SPEC names the warnings' codes; the errors
 // get codes too so that every diagnostic can be filtered and scripted on.
 const (
-	CodeSyntax       = "syntax"        // front matter that cannot be decoded
-	CodeUnclosed     = "unclosed"      // front matter that is never closed
-	CodeEncoding     = "encoding"      // a note that is not UTF-8
-	CodeMissing      = "missing-key"   // a required key is absent
-	CodeType         = "type"          // a value of the wrong type
-	CodeValue        = "value"         // an unknown enum value or a malformed text
-	CodeDate         = "date"          // an unparseable date or date-time
-	CodeTimezone     = "timezone"      // an unknown IANA zone
-	CodeDuration     = "duration"      // an unparseable duration
-	CodeNoName       = "no-name"       // an interviewer without a name
-	CodeDecision     = "decision"      // decision_date before the interview
-	CodeUnreadable   = "unreadable"    // a file or folder that cannot be read
-	CodeTooLarge     = "too-large"     // a note over MaxNoteSize
-	CodeSymlink      = "symlink"       // a dangling link or one that leaves the vault
-	CodeConfig       = "config"        // a problem in followup.yaml
-	CodeUnknownKey   = "unknown-key"   // a key a small edit away from a known one
-	CodeBrokenLink   = "broken-link"   // a link to a missing person note
-	CodePersonNote   = "person-note"   // a linked person note that cannot be read
-	CodeEditedOutput = "edited-output" // a generated file changed by hand
-	CodeMissingEmail = "missing-email" // no address for an interviewer on the e-mail channel
-	CodeFormLetter   = "form-letter"   // the same note twice, or nothing personal
+	CodeSyntax        = "syntax"          // front matter that cannot be decoded
+	CodeUnclosed      = "unclosed"        // front matter that is never closed
+	CodeEncoding      = "encoding"        // a note that is not UTF-8
+	CodeMissing       = "missing-key"     // a required key is absent
+	CodeType          = "type"            // a value of the wrong type
+	CodeValue         = "value"           // an unknown enum value or a malformed text
+	CodeDate          = "date"            // an unparseable date or date-time
+	CodeTimezone      = "timezone"        // an unknown IANA zone
+	CodeDuration      = "duration"        // an unparseable duration
+	CodeNoName        = "no-name"         // an interviewer without a name
+	CodeDecision      = "decision"        // decision_date before the interview
+	CodeUnreadable    = "unreadable"      // a file or folder that cannot be read
+	CodeTooLarge      = "too-large"       // a note over MaxNoteSize
+	CodeSymlink       = "symlink"         // a dangling link or one that leaves the vault
+	CodeConfig        = "config"          // a problem in followup.yaml
+	CodeUnknownKey    = "unknown-key"     // a key a small edit away from a known one
+	CodeBrokenLink    = "broken-link"     // a link to a missing person note
+	CodePersonNote    = "person-note"     // a linked person note that cannot be read
+	CodeEditedOutput  = "edited-output"   // a generated file changed by hand
+	CodeMissingEmail  = "missing-email"   // no address for an interviewer on the e-mail channel
+	CodeFormLetter    = "form-letter"     // the same note twice, or nothing personal
+	CodeEarlyFollowUp = "early-follow-up" // a follow-up logged before the decision date
+	CodeOverdue       = "overdue"         // a thank-you past its deadline
 )
 
 // WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.

@@ -159,22 +159,7 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	}
 	n.Interviewers = decodeInterviewers(d, vals["interviewers"], n.Keys["interviewers"], n.Channel, people)
 	n.Contact = n.contact(d, vals["contact"], people)
-	if n.Status == Ready {
-		for _, iv := range n.Interviewers {
-			if iv.Channel == Email && iv.Email == "" {
-				d.warnf(iv.Pos, CodeMissingEmail, "", "no e-mail address for %s: the draft has no To; add email: or <address>", iv.Name)
-			}
-		}
-	}
-	// Follow-ups go to the contact while the outcome is pending.
-	if c := n.Contact; c != nil && c.Channel == Email && c.Email == "" && n.Outcome == Pending && n.HeardBack.IsZero() &&
-		(n.Status == Sent || !slices.Contains(n.Interviewers, c)) {
-		pos := c.Pos
-		if p, ok := n.Keys["contact"]; ok && slices.Contains(n.Interviewers, c) {
-			pos = p
-		}
-		d.warnf(pos, CodeMissingEmail, "", "no e-mail address for %s, who follow-ups go to: they will have no To; add one, or a contact: with one", c.Name)
-	}
+	n.checkFollowUps(d, vals["followups"])
 	n.Unfinished = readSections(n)
 	return n
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -33,9 +34,38 @@ type people struct {
 	byPath map[string]string   // folded path without .md → path
 	read   func(p string) ([]byte, error)
 
-	mu     sync.Mutex
-	loaded map[string]*Person
-	diags  []Diagnostic
+	mu       sync.Mutex
+	loaded   map[string]*Person
+	diags    []Diagnostic
+	contacts []Person // ordinary notes with an email and a company: address book entries
+}
+
+// noteContact remembers the email and company an ordinary note's front
+// matter gives, as person notes do, for guessing a company's address
+// pattern even from people no interview links to.
+func (ps *people) noteContact(p string, root *yaml.Node) {
+	c := Person{Path: p, Name: norm.NFC.String(strings.TrimSuffix(path.Base(p), path.Ext(p)))}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k, v := deref(root.Content[i]), deref(root.Content[i+1])
+		if k == nil || v == nil || v.Kind != yaml.ScalarNode {
+			continue
+		}
+		switch k.Value {
+		case "email":
+			if _, email, err := SplitAddress("<" + strings.TrimSpace(v.Value) + ">"); err == nil {
+				c.Email = email
+			}
+		case "company":
+			c.Company = strings.TrimSpace(v.Value)
+		case "name":
+			c.Name = strings.TrimSpace(v.Value)
+		}
+	}
+	if c.Email != "" && c.Company != "" {
+		ps.mu.Lock()
+		ps.contacts = append(ps.contacts, c)
+		ps.mu.Unlock()
+	}
 }
 
 func newPeople(paths []string, read func(string) ([]byte, error)) *people {

@@ -86,6 +86,7 @@ func Open(fsys fs.FS, cfg *Config) *Vault {
 		}
 		v.Diagnostics = append(v.Diagnostics, d.list...)
 	}
+	v.checkAddresses(people)
 	v.Diagnostics = append(v.Diagnostics, people.diags...)
 	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d Diagnostic) bool {
 		return d.Severity == Warning && cfg.Disabled(d.Code)
@@ -293,6 +294,7 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *N
 		return nil
 	}
 	if !hasKey(h.root, "interviewers") {
+		people.noteContact(f.path, h.root)
 		// A misspelt interviewers key would make the note vanish silently.
 		for i := 0; i+1 < len(h.root.Content); i += 2 {
 			k := deref(h.root.Content[i])

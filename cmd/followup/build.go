@@ -43,6 +43,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	start := time.Now()
 	v := vault.Open(w.fsys, w.cfg)
+	v.Diagnostics = append(v.Diagnostics, v.Overdue(w.now)...)
 	ob, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
 	if err != nil {
 		return err

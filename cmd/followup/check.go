@@ -41,6 +41,7 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	v := vault.Open(w.fsys, w.cfg)
+	v.Diagnostics = append(v.Diagnostics, v.Overdue(w.now)...)
 	// The drafts are rendered too, in memory: a template's errors are
 	// problems to report before a build.
 	renderDrafts(w, v)

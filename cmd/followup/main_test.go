@@ -26,6 +26,9 @@ func TestScripts(t *testing.T) {
 		UpdateScripts: *update,
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("TZ", "America/New_York")
+			// No clock: scripts run at noon UTC on 18 November 2026
+			// unless they pass --now.
+			env.Setenv("SOURCE_DATE_EPOCH", "1795003200")
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -92,7 +95,7 @@ func TestExitCodes(t *testing.T) {
 				}
 			}
 			var stdout, stderr bytes.Buffer
-			args := append([]string{"--vault", dir}, tt.args...)
+			args := append([]string{"--vault", dir, "--now", "2026-11-18T12:00:00Z"}, tt.args...)
 			err := run(context.Background(), args, nil, &stdout, &stderr)
 			if got := exitCode(err, &stderr); got != tt.want {
 				t.Errorf("exit %d, want %d\nstderr:\n%s", got, tt.want, stderr.String())

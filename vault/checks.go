@@ -1,0 +1,240 @@
+package vault
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// This file holds the checks of SPEC "Checks" that look at notes rather
+// than at the text of drafts: early-follow-up, missing-email with the
+// company's address pattern, and overdue.
+
+// checkFollowUps warns about follow-ups logged before the decision date:
+// they tell the employer that their timeline was not heard.
+func (n *Note) checkFollowUps(d *diags, v *yaml.Node) {
+	if n.Decision.IsZero() {
+		return
+	}
+	items := []*yaml.Node{deref(v)}
+	if v := deref(v); v != nil && v.Kind == yaml.SequenceNode {
+		items = v.Content
+	}
+	for i, f := range n.FollowUps {
+		if before(f, n.Decision) {
+			pos := n.Keys["followups"]
+			if i < len(items) && items[i] != nil {
+				pos = nodePos(items[i])
+			}
+			d.warnf(pos, CodeEarlyFollowUp, "", "the follow-up of %s came before the decision date they gave, %s: wait for it next time",
+				f.Time.Format("2 January"), n.Decision.Time.Format("2 January"))
+		}
+	}
+}
+
+// A known address is one the vault holds for a person at a company.
+type known struct {
+	name, email string
+}
+
+// checkAddresses warns about everyone a ready note writes to by e-mail
+// without an address, and about a contact without one while follow-ups
+// are due. When addresses at the same company are known anywhere in the
+// vault, it infers their pattern (first.last, flast …) and suggests the
+// address; when they disagree, it says so rather than guess.
+func (v *Vault) checkAddresses(people *people) {
+	book := map[string][]known{} // folded company → addresses
+	add := func(company, name, email string) {
+		if company != "" && name != "" && email != "" {
+			book[foldName(company)] = append(book[foldName(company)], known{name, strings.ToLower(email)})
+		}
+	}
+	for _, n := range v.Notes {
+		for _, iv := range n.Interviewers {
+			add(n.Company, iv.Name, iv.Email)
+		}
+	}
+	for _, p := range people.loaded {
+		add(p.Company, p.Name, p.Email)
+	}
+	for _, p := range people.contacts {
+		if _, linked := people.loaded[p.Path]; !linked {
+			add(p.Company, p.Name, p.Email)
+		}
+	}
+	warn := func(n *Note, pos Pos, who *Interviewer, what string) {
+		msg, suggestion := fmt.Sprintf("no e-mail address for %s, so %s: add email: or <address>", who.Name, what), ""
+		if addr, why := guessAddress(who.Name, book[foldName(n.Company)]); addr != "" {
+			msg = fmt.Sprintf("no e-mail address for %s, so %s: going by the other addresses at %s, add %s", who.Name, what, n.Company, addr)
+			suggestion = addr
+		} else if why != "" {
+			msg = fmt.Sprintf("no e-mail address for %s, and %s: ask for it, or look at a signature", who.Name, why)
+		}
+		v.Diagnostics = append(v.Diagnostics, Diagnostic{Path: n.Path, Line: pos.Line, Col: pos.Col, Severity: Warning,
+			Code: CodeMissingEmail, Message: msg, Suggestion: suggestion})
+	}
+	for _, n := range v.Notes {
+		if n.Status == Ready {
+			for _, iv := range n.Interviewers {
+				if iv.Channel == Email && iv.Email == "" {
+					warn(n, iv.Pos, iv, "the draft has no To")
+				}
+			}
+		}
+		// Follow-ups go to the contact while the outcome is pending.
+		c := n.Contact
+		if c == nil || c.Channel != Email || c.Email != "" || n.Outcome != Pending || !n.HeardBack.IsZero() {
+			continue
+		}
+		if n.Status == Sent || !slices.Contains(n.Interviewers, c) {
+			pos := c.Pos
+			if p, ok := n.Keys["contact"]; ok && slices.Contains(n.Interviewers, c) {
+				pos = p
+			}
+			warn(n, pos, c, "the follow-ups to them have no To")
+		}
+	}
+}
+
+// addressPatterns are the usual ways a company spells a person's address,
+// most common first.
+var addressPatterns = []struct {
+	name  string
+	local func(first, last string) string
+}{
+	{"first.last", func(f, l string) string { return f + "." + l }},
+	{"flast", func(f, l string) string { return f[:1] + l }},
+	{"first", func(f, l string) string { return f }},
+	{"firstlast", func(f, l string) string { return f + l }},
+	{"first_last", func(f, l string) string { return f + "_" + l }},
+	{"f.last", func(f, l string) string { return f[:1] + "." + l }},
+	{"first-last", func(f, l string) string { return f + "-" + l }},
+	{"firstl", func(f, l string) string { return f + l[:1] }},
+	{"last.first", func(f, l string) string { return l + "." + f }},
+	{"last", func(f, l string) string { return l }},
+}
+
+// nameParts returns the first and last names of a person as addresses
+// spell them: lower-case ASCII letters, accents dropped.
+func nameParts(name string) (first, last string, ok bool) {
+	var words []string
+	for _, w := range strings.Fields(foldName(name)) {
+		w = strings.Map(func(r rune) rune {
+			if r < 0x80 && unicode.IsLetter(r) {
+				return r
+			}
+			return -1
+		}, w)
+		if w != "" {
+			words = append(words, w)
+		}
+	}
+	if len(words) < 2 {
+		return "", "", false
+	}
+	return words[0], words[len(words)-1], true
+}
+
+// guessAddress infers the address of name from the addresses known at
+// the same company. It returns "" and a reason when they disagree.
+func guessAddress(name string, addresses []known) (string, string) {
+	first, last, ok := nameParts(name)
+	if !ok || len(addresses) == 0 {
+		return "", ""
+	}
+	domains := map[string]int{}
+	var fits []string // the patterns every known personal address fits
+	seen := 0
+	for _, k := range addresses {
+		local, domain, found := strings.Cut(k.email, "@")
+		if !found {
+			continue
+		}
+		f, l, ok := nameParts(k.name)
+		if !ok {
+			continue
+		}
+		var these []string
+		for _, p := range addressPatterns {
+			if p.local(f, l) == local {
+				these = append(these, p.name)
+			}
+		}
+		if len(these) == 0 {
+			continue // hiring@, a nickname: tells nothing
+		}
+		domains[domain]++
+		if seen == 0 {
+			fits = these
+		} else {
+			fits = slices.DeleteFunc(fits, func(p string) bool { return !slices.Contains(these, p) })
+		}
+		seen++
+	}
+	if seen == 0 {
+		return "", ""
+	}
+	if len(domains) > 1 {
+		return "", "the addresses known at the company use more than one domain"
+	}
+	if len(fits) == 0 {
+		var examples []string
+		for _, k := range addresses {
+			examples = append(examples, k.email)
+		}
+		slices.Sort(examples)
+		examples = slices.Compact(examples)
+		return "", fmt.Sprintf("the addresses known at the company follow different patterns (%s)", strings.Join(examples, ", "))
+	}
+	var domain string
+	for d := range domains {
+		domain = d
+	}
+	for _, p := range addressPatterns {
+		if p.name == fits[0] {
+			return p.local(first, last) + "@" + domain, ""
+		}
+	}
+	return "", ""
+}
+
+// Overdue returns an overdue warning for every note not sent whose
+// thank-you deadline (the interview's end plus thank_you_within) is past
+// at now.
+func (v *Vault) Overdue(now time.Time) []Diagnostic {
+	var ds []Diagnostic
+	if v.Config.Disabled(CodeOverdue) {
+		return nil
+	}
+	for _, n := range v.Notes {
+		deadline := n.End().Add(v.Config.Rules.ThankYouWithin)
+		if n.Status == Sent || !deadline.Before(now) {
+			continue
+		}
+		pos, ok := n.Keys["status"]
+		if !ok {
+			pos = n.Keys["date"]
+		}
+		late := now.Sub(deadline)
+		ds = append(ds, Diagnostic{Path: n.Path, Line: max(pos.Line, 1), Col: max(pos.Col, 1), Severity: Warning, Code: CodeOverdue,
+			Message: fmt.Sprintf("the thank-you notes to %s were due %s, %s ago: send them now, then set status: sent",
+				n.Company, deadline.In(n.Zone).Format("Mon 2 Jan 15:04"), formatHours(late))})
+	}
+	return ds
+}
+
+func formatHours(d time.Duration) string {
+	switch h := int(d.Hours()); {
+	case h >= 48:
+		return fmt.Sprintf("%d days", h/24)
+	case h >= 2:
+		return fmt.Sprintf("%d hours", h)
+	case h == 1:
+		return "an hour"
+	}
+	return "less than an hour"
+}

@@ -1,0 +1,86 @@
+package vault
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestGuessAddress(t *testing.T) {
+	tests := []struct {
+		name  string
+		known []known
+		want  string // the address, or the start of the reason
+	}{
+		{"Raj Patel", []known{{"Jane Doe", "jane.doe@acme.com"}}, "raj.patel@acme.com"},
+		{"Raj Patel", []known{{"Jane Doe", "jdoe@acme.com"}, {"Wei Zhang", "wzhang@acme.com"}}, "rpatel@acme.com"},
+		{"Zoë Müller", []known{{"José García", "jose_garcia@acme.com"}}, "zoe_muller@acme.com"},
+		{"Raj Patel", []known{{"Jane Doe", "jane@acme.com"}}, "raj@acme.com"},
+		{"Raj Patel", []known{{"Jane Doe", "j.doe@acme.com"}}, "r.patel@acme.com"},
+		{"Raj Patel", []known{{"Jane Doe", "janedoe@acme.com"}}, "rajpatel@acme.com"},
+		// hiring@ fits no pattern and tells nothing.
+		{"Raj Patel", []known{{"Jane Doe", "jane.doe@acme.com"}, {"Recruiting Team", "hiring@acme.com"}}, "raj.patel@acme.com"},
+		{"Raj Patel", []known{{"Jane Doe", "jane.doe@acme.com"}, {"Wei Zhang", "wzhang@acme.com"}}, "the addresses known at the company follow different patterns"},
+		{"Raj Patel", []known{{"Jane Doe", "jane.doe@acme.com"}, {"Wei Zhang", "wei.zhang@acme.co.uk"}}, "the addresses known at the company use more than one domain"},
+		{"Raj", []known{{"Jane Doe", "jane.doe@acme.com"}}, ""}, // one name: nothing to go by
+		{"Raj Patel", nil, ""},
+	}
+	for _, tt := range tests {
+		addr, why := guessAddress(tt.name, tt.known)
+		got := addr
+		if got == "" {
+			got = why
+		}
+		if tt.want == "" && got != "" || !strings.HasPrefix(got, tt.want) {
+			t.Errorf("guessAddress(%q, %v) = %q, %q; want %q", tt.name, tt.known, addr, why, tt.want)
+		}
+	}
+}
+
+func TestMissingEmailFromPersonNotes(t *testing.T) {
+	fsys := fstest.MapFS{
+		"people/Jane Doe.md": {Data: []byte("---\ncompany: Acme Corp\nemail: jdoe@acme.com\n---\n")},
+		"n.md":               {Data: []byte("---\ncompany: Acme Corp\ndate: 2026-11-18\nstatus: ready\ninterviewers:\n  - Raj Patel\n---\n## Raj\nThanks.\n")},
+	}
+	v := Open(fsys, DefaultConfig(time.UTC))
+	if len(v.Diagnostics) != 1 || v.Diagnostics[0].Suggestion != "rpatel@acme.com" || v.Diagnostics[0].Line != 6 {
+		t.Errorf("diagnostics %v, want one missing-email at 6:5 suggesting rpatel@acme.com, from a person note nobody links to", v.Diagnostics)
+	}
+}
+
+func TestOverdue(t *testing.T) {
+	fsys := fstest.MapFS{
+		"ready.md": {Data: []byte("---\ncompany: Acme\ndate: 2026-11-18T14:00\nstatus: ready\ninterviewers: [Jane Doe <j@acme.com>]\n---\n")},
+		"draft.md": {Data: []byte("---\ncompany: Globex\ndate: 2026-11-19T14:00\ninterviewers: [Hank <h@globex.com>]\n---\n")},
+		"sent.md":  {Data: []byte("---\ncompany: Initech\ndate: 2026-11-18T09:00\nsent: 2026-11-18\ninterviewers: [Bill <b@initech.com>]\n---\n")},
+	}
+	cfg := DefaultConfig(time.UTC)
+	v := Open(fsys, cfg)
+	// Acme's deadline is 19 Nov 15:00 UTC; Globex's 20 Nov 15:00.
+	got := v.Overdue(time.Date(2026, 11, 19, 15, 30, 0, 0, time.UTC))
+	if len(got) != 1 || got[0].Path != "ready.md" || got[0].Line != 4 || got[0].Code != CodeOverdue {
+		t.Fatalf("Overdue = %v, want ready.md at its status line", got)
+	}
+	if !strings.Contains(got[0].Message, "were due Thu 19 Nov 15:00, less than an hour ago") {
+		t.Errorf("message %q", got[0].Message)
+	}
+	if got := v.Overdue(time.Date(2026, 11, 19, 14, 59, 0, 0, time.UTC)); len(got) != 0 {
+		t.Errorf("before the deadline: %v", got)
+	}
+	if got := v.Overdue(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); len(got) != 2 || got[0].Path != "draft.md" || got[0].Line != 3 {
+		t.Errorf("days later: %v, want both unsent notes, the draft at its date line", got)
+	}
+	cfg.Checks.Disable = []string{CodeOverdue}
+	if got := v.Overdue(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); len(got) != 0 {
+		t.Errorf("disabled: %v", got)
+	}
+}
+
+func TestEarlyFollowUp(t *testing.T) {
+	fsys := fstest.MapFS{"n.md": {Data: []byte("---\ncompany: Acme\ndate: 2026-11-18\ndecision_date: 2026-11-25\nsent: 2026-11-18\nfollowups:\n  - 2026-11-24\n  - 2026-11-26\ninterviewers: [Jane <j@acme.com>]\n---\n")}}
+	v := Open(fsys, DefaultConfig(time.UTC))
+	if len(v.Diagnostics) != 1 || v.Diagnostics[0].Code != CodeEarlyFollowUp || v.Diagnostics[0].Line != 7 || v.Diagnostics[0].Col != 5 {
+		t.Errorf("diagnostics %v, want early-follow-up at 7:5 only (the one on the 26th is after the decision)", v.Diagnostics)
+	}
+}
