@@ -41,6 +41,7 @@ func Defaults(name string) ([]byte, error) { return defaults.ReadFile("templates
 // A Template is one parsed template: its subject and its body.
 type Template struct {
 	Path    string // the vault path of an override, or "(default)/NAME"
+	source  string // the template as written, to find its text in
 	subject *template.Template
 	body    *template.Template
 }
@@ -127,7 +128,7 @@ func parseTemplate(p string, text []byte) (*Template, *vault.Diagnostic) {
 		}
 		bodyStart = min(4+end+5, len(text))
 	}
-	t := &Template{Path: p}
+	t := &Template{Path: p, source: string(text)}
 	var err error
 	t.subject, err = template.New(p).Funcs(funcs).Option("missingkey=error").Parse(subject)
 	if err != nil {

@@ -56,10 +56,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	// that was written.
 	closeErr := ob.Close()
 
-	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d vault.Diagnostic) bool {
-		return d.Severity == vault.Warning && w.cfg.Disabled(d.Code)
-	})
-	vault.SortDiagnostics(v.Diagnostics)
+	v.Diagnostics = tidyDiagnostics(v.Diagnostics, w.cfg)
 	if err := rep.report(v.Diagnostics); err != nil {
 		return err
 	}
@@ -75,6 +72,16 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return errProblems
 	}
 	return nil
+}
+
+// tidyDiagnostics drops the warnings checks.disable turns off, sorts the
+// rest and says each once: a template's problem shows in every draft.
+func tidyDiagnostics(ds []vault.Diagnostic, cfg *vault.Config) []vault.Diagnostic {
+	ds = slices.DeleteFunc(ds, func(d vault.Diagnostic) bool {
+		return d.Severity == vault.Warning && cfg.Disabled(d.Code)
+	})
+	vault.SortDiagnostics(ds)
+	return slices.Compact(ds)
 }
 
 // renderDrafts renders the drafts of every note, in memory, adding their
@@ -97,6 +104,7 @@ func renderDrafts(w *workspace, v *vault.Vault) ([]vault.File, map[string]bool) 
 			keep[n.Path] = true
 			v.Diagnostics = append(v.Diagnostics, diags...)
 		}
+		v.Diagnostics = append(v.Diagnostics, tmpls.Proofread(n, drafts)...)
 		for _, d := range drafts {
 			byExt, err := d.Files(w.cfg)
 			if err != nil {

@@ -45,7 +45,7 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	// The drafts are rendered too, in memory: a template's errors are
 	// problems to report before a build.
 	renderDrafts(w, v)
-	vault.SortDiagnostics(v.Diagnostics)
+	v.Diagnostics = tidyDiagnostics(v.Diagnostics, w.cfg)
 	if err := rep.report(v.Diagnostics); err != nil {
 		return err
 	}

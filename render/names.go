@@ -1,0 +1,280 @@
+package render
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"followup/vault"
+)
+
+// A token is a word of a text at its byte offsets.
+type token struct {
+	word       string
+	start, end int
+}
+
+func tokens(text string) []token {
+	var ts []token
+	for _, m := range wordRE.FindAllStringIndex(text, -1) {
+		ts = append(ts, token{text[m[0]:m[1]], m[0], m[1]})
+	}
+	return ts
+}
+
+// fold compares words as people write names: case and accents aside, so
+// that Muller and Müller are the same name.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// near reports whether a is a small edit away from b (but not b): one edit
+// for short words, two for long ones, transpositions counting as one.
+func near(a, b string) bool {
+	if a == b {
+		return false
+	}
+	limit := 1
+	if utf8.RuneCountInString(b) > 7 {
+		limit = 2
+	}
+	return editDistance(a, b) <= limit
+}
+
+// commonWords start sentences or name months and days; a name a small edit
+// away from one of them ("Jane" and "June") is not a misspelling of it.
+var commonWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`the this that these those then than there their they them thank thanks dear best
+		our your you yours we it its in on at and but so as also both once what when where which while with would will
+		could should some since still such here how have has had just like looking many more most much never next now
+		only other over please regards sincerely very well today tomorrow yesterday monday tuesday wednesday thursday
+		friday saturday sunday january february march april may june july august september october november december
+		hope hoped hello kind warm team role work call mail note notes from into about after before again all any
+		are been being can did does done each even every few for get give good great had here him her his how its
+		let made make may me mine my new not off one out own said same see she sure take tell time too two under
+		until upon use was way were what who why yes yet`) {
+		commonWords[w] = true
+	}
+}
+
+// misspelledNames finds the company or a person's name written a small
+// edit away from the front matter's spelling: "Acme Crop", "Jane Dow",
+// "Priya Sha". A name of several words is found when at least one word is
+// right and the others are near; a name of one word, or a first name alone,
+// only when it is capitalised, four letters or more, starts with the same
+// letter, and is not an ordinary word.
+func misspelledNames(text string, names []string) []finding {
+	ts := tokens(text)
+	known := map[string]bool{} // every word of every name, folded
+	for _, name := range names {
+		for _, w := range strings.Fields(name) {
+			known[fold(w)] = true
+		}
+	}
+	lower := map[string]bool{} // words the text also uses in lower case
+	for _, t := range ts {
+		if r, _ := utf8.DecodeRuneInString(t.word); unicode.IsLower(r) {
+			lower[strings.ToLower(t.word)] = true
+		}
+	}
+	var fs []finding
+	var flagged [][2]int // ranges already reported: "Acme Crop" holds "Crop"
+	report := func(start, end int, right string) {
+		for _, r := range flagged {
+			if start < r[1] && r[0] < end {
+				return
+			}
+		}
+		flagged = append(flagged, [2]int{start, end})
+		wrong := text[start:end]
+		fs = append(fs, finding{off: start, n: end - start, code: CodeMisspelledName, what: wrong, suggestion: right,
+			message: fmt.Sprintf("%q looks like a misspelling of %q: spell it as the front matter does", wrong, right)})
+	}
+	for _, name := range names {
+		words := strings.Fields(name)
+		if len(words) >= 2 {
+			for i := 0; i+len(words) <= len(ts); i++ {
+				exact, close := 0, 0
+				for j, w := range words {
+					a, b := fold(ts[i+j].word), fold(strings.Trim(w, ".,"))
+					switch {
+					case a == b:
+						exact++
+					case near(a, b) && !known[a]:
+						close++
+					}
+				}
+				if exact >= 1 && close >= 1 && exact+close == len(words) {
+					report(ts[i].start, ts[i+len(words)-1].end, name)
+				}
+			}
+		}
+	}
+	for _, name := range names {
+		words := strings.Fields(name)
+		if len(words) == 0 {
+			continue
+		}
+		// A single word: the company's one word, or a person's first or
+		// last name on its own. Names go first, so that "Jane Dow" is
+		// reported whole.
+		singles := []string{words[0]}
+		if len(words) >= 2 {
+			singles = append(singles, words[len(words)-1])
+		}
+		if len(words) >= 2 && name == names[0] {
+			singles = nil // "Corp" alone is no company name
+		}
+		for _, w := range singles {
+			b := fold(w)
+			if utf8.RuneCountInString(b) < 4 {
+				continue
+			}
+			for _, t := range ts {
+				a := fold(t.word)
+				r, _ := utf8.DecodeRuneInString(t.word)
+				if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || !near(a, b) {
+					continue
+				}
+				if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
+					continue
+				}
+				report(t.start, t.end, w)
+			}
+		}
+	}
+	return fs
+}
+
+// editDistance is the optimal string alignment distance of a and b.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
+
+// checkLength measures a draft as its reader will: the paragraphs between
+// the greeting and the closing. A note is substantial but short: 40 to 250
+// words, four paragraphs at most. Talking points for a call are not a
+// note.
+func checkLength(d Draft) (finding, bool) {
+	if d.Channel == vault.Call {
+		return finding{}, false
+	}
+	var blocks []string
+	for _, b := range strings.Split(strings.TrimSpace(d.Markdown), "\n\n") {
+		if b = strings.TrimSpace(b); b != "" {
+			blocks = append(blocks, b)
+		}
+	}
+	if len(blocks) > 0 && !strings.Contains(blocks[0], "\n") && strings.HasSuffix(blocks[0], ",") {
+		blocks = blocks[1:] // "Dear Jane,"
+	}
+	for i := len(blocks) - 1; i >= 0; i-- {
+		// The closing ("Best regards,") and the signature after it.
+		if strings.HasSuffix(blocks[i], ",") && len(strings.Fields(blocks[i])) <= 4 {
+			blocks = blocks[:i]
+			break
+		}
+	}
+	words := 0
+	for _, b := range blocks {
+		words += len(wordRE.FindAllString(b, -1))
+	}
+	var msg, tmpl string
+	switch {
+	case len(blocks) > 4:
+		msg = fmt.Sprintf("the note to %s has %d paragraphs: keep it to three or four short ones", d.To.Name, len(blocks))
+		tmpl = "have more than four paragraphs: keep them to three or four short ones"
+	case words > 250:
+		msg = fmt.Sprintf("the note to %s has %d words: keep it under 250", d.To.Name, words)
+		tmpl = "have over 250 words: keep them short"
+	case words < 40:
+		msg = fmt.Sprintf("the note to %s has only %d words: say something substantial about your conversation", d.To.Name, words)
+		tmpl = "have under 40 words: say something substantial"
+	default:
+		return finding{}, false
+	}
+	return finding{code: CodeLength, message: msg, template: tmpl}, true
+}
+
+// formLetters finds the notes that could go to anyone: an interviewer
+// without a personal part or topics of their own, and two personal parts
+// nearly the same (compared on their words, not their bytes).
+func formLetters(n *vault.Note) []vault.Diagnostic {
+	var ds []vault.Diagnostic
+	warn := func(p vault.Pos, msg string) {
+		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: p.Line, Col: p.Col, Severity: vault.Warning, Code: CodeFormLetter, Message: msg})
+	}
+	for i, iv := range n.Interviewers {
+		if iv.Personal == nil || strings.TrimSpace(iv.Personal.Markdown) == "" {
+			if len(iv.Topics) == 0 {
+				warn(iv.Pos, fmt.Sprintf("nothing personal for %s: add a heading \"## %s\" with what you talked about, or their topics", iv.Name, iv.Name))
+			}
+			continue
+		}
+		for _, other := range n.Interviewers[:i] {
+			if other.Personal == nil {
+				continue
+			}
+			if sim := similarity(iv.Personal.Markdown, other.Personal.Markdown); sim >= 0.7 {
+				warn(iv.Personal.Pos, fmt.Sprintf("the note to %s is nearly the same as the one to %s (line %d): tie each to your conversation with that person",
+					iv.Name, other.Name, other.Personal.Pos.Line))
+				break
+			}
+		}
+	}
+	return ds
+}
+
+// similarity is the Jaccard index of the two texts' sets of words, folded.
+func similarity(a, b string) float64 {
+	set := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range wordRE.FindAllString(s, -1) {
+			m[fold(w)] = true
+		}
+		return m
+	}
+	sa, sb := set(a), set(b)
+	if len(sa) == 0 || len(sb) == 0 {
+		return 0
+	}
+	both := 0
+	for w := range sa {
+		if sb[w] {
+			both++
+		}
+	}
+	return float64(both) / float64(len(sa)+len(sb)-both)
+}

@@ -1,0 +1,307 @@
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/golangci/misspell"
+
+	"followup/vault"
+)
+
+// The codes of the proofreading warnings of SPEC "Checks".
+const (
+	CodeMisspelledName = "misspelled-name"
+	CodeFormLetter     = vault.CodeFormLetter
+	CodePlaceholder    = "placeholder"
+	CodeSpelling       = "spelling"
+	CodeLength         = "length"
+	CodeTone           = "tone"
+)
+
+// A unit is text to proofread and where it was written: a personal part or
+// the unfinished business of a note, at their lines in the note, or the
+// part of a draft a template wrote.
+type unit struct {
+	text     string
+	path     string
+	line     int    // the file line of the text's first line; 0 for template text
+	template string // the template's source, to find template text in
+	fallback vault.Pos
+}
+
+// A finding is one problem at a byte offset of a unit's text.
+type finding struct {
+	off, n           int
+	code, message    string
+	suggestion, what string // what: the text at fault, to find it in a template
+	template         string // for length: the message about a template's drafts
+}
+
+// pos turns an offset of u's text into a file position.
+func (u unit) pos(f finding) (string, vault.Pos) {
+	if u.line > 0 {
+		before := u.text[:f.off]
+		line := u.line + strings.Count(before, "\n")
+		col := f.off - strings.LastIndexByte(before, '\n')
+		return u.path, vault.Pos{Line: line, Col: col}
+	}
+	if i := strings.Index(u.template, f.what); u.template != "" && f.what != "" && i >= 0 {
+		before := u.template[:i]
+		return u.path, vault.Pos{Line: 1 + strings.Count(before, "\n"), Col: i - strings.LastIndexByte(before, '\n')}
+	}
+	return "", u.fallback
+}
+
+// Proofread checks the drafts of a ready note the way a careful friend
+// would: names and the company spelled right, nothing left to fill in, no
+// misspellings or doubled words, nothing too eager, short but substantial,
+// and a personal part for everyone. Each problem is reported once, at its
+// line in the note, or in the template it comes from.
+func (t *Templates) Proofread(n *vault.Note, drafts []Draft) []vault.Diagnostic {
+	if n.Status != vault.Ready {
+		return nil
+	}
+	names := knownNames(n)
+	var units []unit
+	for _, iv := range n.Interviewers {
+		if s := iv.Personal; s != nil {
+			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line})
+		}
+	}
+	if s := n.Unfinished; s != nil {
+		units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line})
+	}
+	for _, d := range drafts {
+		// What the note wrote is checked above, at its own lines.
+		text := d.Subject + "\n\n" + d.Markdown
+		if d.To.Personal != nil && d.To.Personal.Markdown != "" {
+			text = strings.ReplaceAll(text, unwrap(d.To.Personal.Markdown), "")
+		}
+		if n.Unfinished != nil && n.Unfinished.Markdown != "" {
+			text = strings.ReplaceAll(text, unwrap(n.Unfinished.Markdown), "")
+		}
+		u := unit{text: text, path: d.Template, fallback: d.To.Pos}
+		if tmpl := t.byName[templateOf(d)]; tmpl != nil {
+			u.template = tmpl.source
+		}
+		units = append(units, u)
+	}
+
+	var ds []vault.Diagnostic
+	add := func(path string, p vault.Pos, f finding) {
+		if path == "" {
+			path = n.Path
+		}
+		ds = append(ds, vault.Diagnostic{Path: path, Line: max(p.Line, 1), Col: max(p.Col, 1), Severity: vault.Warning,
+			Code: f.code, Message: f.message, Suggestion: f.suggestion})
+	}
+	for _, u := range units {
+		for _, f := range proofreadText(u.text, names) {
+			path, p := u.pos(f)
+			add(path, p, f)
+		}
+	}
+	for _, d := range drafts {
+		f, ok := checkLength(d)
+		empty := d.Kind == ThankYou && (d.To.Personal == nil || d.To.Personal.Markdown == "") && len(d.To.Topics) == 0
+		switch {
+		case !ok:
+		case empty && strings.Contains(f.message, "only"):
+			// form-letter says what is missing.
+		case d.Kind != ThankYou:
+			// A follow-up is the template's text alone.
+			f.message = fmt.Sprintf("the %s drafts from this template %s", d.Kind, f.template)
+			add(d.Template, vault.Pos{Line: 1, Col: 1}, f)
+		case d.To.Personal != nil:
+			add(n.Path, d.To.Personal.Pos, f)
+		default:
+			add(n.Path, d.To.Pos, f)
+		}
+	}
+	ds = append(ds, formLetters(n)...)
+	vault.SortDiagnostics(ds)
+	return slices.Compact(ds)
+}
+
+func templateOf(d Draft) string {
+	for _, name := range TemplateNames {
+		if strings.HasSuffix(d.Template, "/"+name) {
+			return name
+		}
+	}
+	return ""
+}
+
+// proofreadText runs the checks of the text itself.
+func proofreadText(text string, names []string) []finding {
+	var fs []finding
+	fs = append(fs, placeholders(text, names)...)
+	fs = append(fs, misspellings(text)...)
+	fs = append(fs, doubledWords(text)...)
+	fs = append(fs, tone(text)...)
+	fs = append(fs, misspelledNames(text, names)...)
+	return fs
+}
+
+// knownNames are the spellings the front matter gives: the company and
+// everyone's full name.
+func knownNames(n *vault.Note) []string {
+	names := []string{n.Company}
+	for _, iv := range n.Interviewers {
+		names = append(names, iv.Name)
+	}
+	if n.Contact != nil && !slices.Contains(names, n.Contact.Name) {
+		names = append(names, n.Contact.Name)
+	}
+	return names
+}
+
+var (
+	bracketed   = regexp.MustCompile(`\[([A-Za-z][A-Za-z .'’-]{0,38})\]`)
+	stand       = regexp.MustCompile(`\b(XYZ|ABC|TODO|TBD|FIXME|TK)\b`)
+	angled      = regexp.MustCompile(`<([A-Za-z][A-Za-z _-]{1,30})>`)
+	htmlTags    = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6])$`)
+	loremIpsum  = regexp.MustCompile(`(?i)\blorem ipsum\b`)
+	curlyBraces = regexp.MustCompile(`\{\{|\}\}`)
+)
+
+// placeholders finds what was meant to be filled in: [Name], XYZ, TODO,
+// TK, {{ … }}, <name>. "ABC Corp" as the company, a "TODO list app" as a
+// topic and Markdown links are not placeholders.
+func placeholders(text string, names []string) []finding {
+	var fs []finding
+	found := func(off, n int, what string) {
+		fs = append(fs, finding{off: off, n: n, code: CodePlaceholder, what: what,
+			message: fmt.Sprintf("%q is a placeholder: write what it stands for", what)})
+	}
+	for _, m := range bracketed.FindAllStringSubmatchIndex(text, -1) {
+		start, end := m[0], m[1]
+		if start > 0 && text[start-1] == '[' || end < len(text) && (text[end] == '(' || text[end] == ']' || text[end] == '[') {
+			continue // a link: [text](url), [[note]], [text][ref]
+		}
+		found(start, end-start, text[start:end])
+	}
+	for _, m := range stand.FindAllStringIndex(text, -1) {
+		word := text[m[0]:m[1]]
+		rest := strings.TrimLeft(text[m[1]:], " ")
+		next, _ := utf8.DecodeRuneInString(rest)
+		switch {
+		case partOfName(text, m[0], m[1], names):
+			continue // ABC Corp, when that is the company
+		case (word == "ABC" || word == "XYZ") && unicode.IsUpper(next):
+			continue // "XYZ Ltd": a name
+		case (word == "TODO" || word == "TK") && unicode.IsLower(next):
+			continue // "a TODO list app"
+		}
+		found(m[0], m[1]-m[0], word)
+	}
+	for _, m := range angled.FindAllStringSubmatchIndex(text, -1) {
+		if !htmlTags.MatchString(text[m[2]:m[3]]) {
+			found(m[0], m[1]-m[0], text[m[0]:m[1]])
+		}
+	}
+	for _, re := range []*regexp.Regexp{loremIpsum, curlyBraces} {
+		if m := re.FindStringIndex(text); m != nil {
+			found(m[0], m[1]-m[0], text[m[0]:m[1]])
+		}
+	}
+	return fs
+}
+
+// partOfName reports whether text[start:end] lies inside one of names as
+// written in the text.
+func partOfName(text string, start, end int, names []string) bool {
+	for _, name := range names {
+		for i := 0; i <= len(text)-len(name); {
+			j := strings.Index(text[i:], name)
+			if j < 0 {
+				break
+			}
+			if i+j <= start && end <= i+j+len(name) {
+				return true
+			}
+			i += j + 1
+		}
+	}
+	return false
+}
+
+// speller knows the common misspellings of English, US and UK spellings
+// both allowed (misspell's main list, without a locale).
+var speller = misspell.New()
+
+func misspellings(text string) []finding {
+	_, diffs := speller.Replace(text)
+	var fs []finding
+	lines := lineStarts(text)
+	for _, d := range diffs {
+		off := lines[d.Line-1] + d.Column
+		fs = append(fs, finding{off: off, n: len(d.Original), code: CodeSpelling, what: d.Original, suggestion: d.Corrected,
+			message: fmt.Sprintf("%q is misspelt: write %q", d.Original, d.Corrected)})
+	}
+	return fs
+}
+
+func lineStarts(text string) []int {
+	starts := []int{0}
+	for i := 0; i < len(text); i++ {
+		if text[i] == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}]+)*`)
+
+// legitDoubles are words English repeats on purpose ("that that", "had
+// had"), and "please please", which tone reports.
+var legitDoubles = map[string]bool{"that": true, "had": true, "is": true, "please": true}
+
+func doubledWords(text string) []finding {
+	var fs []finding
+	words := wordRE.FindAllStringIndex(text, -1)
+	for i := 1; i < len(words); i++ {
+		a, b := text[words[i-1][0]:words[i-1][1]], text[words[i][0]:words[i][1]]
+		gap := text[words[i-1][1]:words[i][0]]
+		if strings.EqualFold(a, b) && strings.TrimSpace(gap) == "" && !legitDoubles[strings.ToLower(a)] && !unicode.IsDigit([]rune(a)[0]) {
+			fs = append(fs, finding{off: words[i-1][0], n: words[i][1] - words[i-1][0], code: CodeSpelling, what: a + gap + b,
+				suggestion: a, message: fmt.Sprintf("%q is doubled: write it once", a+" "+b)})
+		}
+	}
+	return fs
+}
+
+// eagerPhrases sound desperate or relieved, which a thank-you should not.
+var eagerPhrases = regexp.MustCompile(`(?i)\b(last chance|(?:really |truly )?need this job|desperate(?:ly)?|please,? please|i(?:'|’)?m begging|beg(?:ging)? you|i would do anything|do anything for|so relieved|what a relief|(?:can(?:no|')t|can not) wait to hear|anxiously (?:waiting|awaiting)|eagerly awaiting your)\b`)
+
+// pushyPhrases sound impatient in a follow-up.
+var pushyPhrases = regexp.MustCompile(`(?i)\b(as i (?:said|mentioned|wrote) (?:before|earlier|previously)|(?:i )?(?:still )?ha(?:ve|s)n(?:'|’)?t heard back|i am still waiting|i'm still waiting|still waiting to hear|per my (?:last|previous) (?:e-?mail|note|message))\b`)
+
+var justCheckingIn = regexp.MustCompile(`(?i)\bjust (?:checking|following) (?:in|up)\b`)
+
+func tone(text string) []finding {
+	var fs []finding
+	for _, m := range eagerPhrases.FindAllStringIndex(text, -1) {
+		what := text[m[0]:m[1]]
+		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
+			message: fmt.Sprintf("%q sounds too eager: say what you bring instead", what)})
+	}
+	for _, m := range pushyPhrases.FindAllStringIndex(text, -1) {
+		what := text[m[0]:m[1]]
+		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
+			message: fmt.Sprintf("%q sounds pushy: be patient and polite", what)})
+	}
+	if ms := justCheckingIn.FindAllStringIndex(text, -1); len(ms) > 1 {
+		m := ms[1]
+		what := text[m[0]:m[1]]
+		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
+			message: fmt.Sprintf("%q more than once sounds pushy: say it once, or not at all", what)})
+	}
+	return fs
+}

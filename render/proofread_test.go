@@ -1,0 +1,80 @@
+package render
+
+import (
+	"strings"
+	"testing"
+)
+
+// findings runs the text checks and lists "code:what" for each finding.
+func findings(text string, names ...string) []string {
+	var out []string
+	for _, f := range proofreadText(text, names) {
+		out = append(out, f.code+":"+text[f.off:f.off+f.n])
+	}
+	return out
+}
+
+func TestTextChecks(t *testing.T) {
+	tests := []struct {
+		text  string
+		names []string
+		want  string // findings joined by " | ", "" for none
+	}{
+		// misspelled-name fires
+		{"I enjoyed meeting the team at Acme Crop.", []string{"Acme Corp"}, "misspelled-name:Acme Crop"},
+		{"Please thank Jane Dow for me.", []string{"Acme Corp", "Jane Doe"}, "misspelled-name:Jane Dow"},
+		{"How Priya Sha runs on-call", []string{"Acme", "Priya Shah"}, "misspelled-name:Priya Sha"},
+		{"Dear Jnae,", []string{"Acme", "Jane Doe"}, "misspelled-name:Jnae"},
+		{"the Globx team", []string{"Globex"}, "misspelled-name:Globx"},
+		// ... and stays silent on the right spelling, other words, accents
+		{"I enjoyed meeting the team at Acme Corp.", []string{"Acme Corp"}, ""},
+		{"See you in June.", []string{"Acme", "Jane Doe"}, ""},
+		{"I will ask Will Smith.", []string{"Acme", "Will Smith"}, ""},
+		{"Thanks to Zoe Muller and Zoë Müller.", []string{"Acme", "Zoë Müller"}, ""},
+		{"Jan and Jane both asked.", []string{"Acme", "Jan Berg", "Jane Doe"}, ""},
+		{"Dear Mark, the market grew.", []string{"Acme", "Mark Lane"}, ""},
+		// placeholder
+		{"Say hi to [Name].", nil, "placeholder:[Name]"},
+		{"Thanks, <name>!", nil, "placeholder:<name>"},
+		{"Hello {{ .To.Name }}", nil, "placeholder:{{"},
+		{"TODO: thank them", nil, "placeholder:TODO"},
+		{"see XYZ about it", nil, "placeholder:XYZ"},
+		{"TK", nil, "placeholder:TK"},
+		{"the TODO list app I built", nil, ""},
+		{"ABC Corp's API", []string{"ABC Corp"}, ""},
+		{"working with XYZ Logistics", nil, ""},
+		{"a [link](https://example.com), [[Note]] and <br>", nil, ""},
+		{"- [ ] a task", nil, ""},
+		// spelling
+		{"I recieve it", nil, "spelling:recieve"},
+		{"the the end", nil, "spelling:the the"},
+		{"that that is, had had", nil, ""},
+		{"the colour and the color", nil, ""},
+		{"in 2026 2026", nil, ""},
+		// tone
+		{"This is my last chance.", nil, "tone:last chance"},
+		{"I really need this job", nil, "tone:really need this job"},
+		{"Please please reply", nil, "tone:Please please"},
+		{"I am desperate", nil, "tone:desperate"},
+		{"As I said before, I am keen.", nil, "tone:As I said before"},
+		{"Just checking in. Just checking in again.", nil, "tone:Just checking in"},
+		{"Just checking in on the role.", nil, ""},
+		{"I chanced upon your last talk.", nil, ""},
+	}
+	for _, tt := range tests {
+		got := strings.Join(findings(tt.text, tt.names...), " | ")
+		if got != tt.want {
+			t.Errorf("%q: got %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	a := "Your questions about the design of the ledger were sharp."
+	if s := similarity(a, "Your questions about the design of the ledger were sharp!"); s < 0.99 {
+		t.Errorf("same words, other punctuation: %v", s)
+	}
+	if s := similarity(a, "Thank you for the tour of the data centre and the coffee."); s >= 0.7 {
+		t.Errorf("different notes: %v", s)
+	}
+}
