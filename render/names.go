@@ -47,6 +47,9 @@ func near(a, b string) bool {
 	if utf8.RuneCountInString(b) > 7 {
 		limit = 2
 	}
+	if d := len(a) - len(b); d > 2*limit || d < -2*limit {
+		return false // too far apart in length to be near (UTF-8 counts up to 2 a letter here)
+	}
 	return editDistance(a, b) <= limit
 }
 
@@ -76,6 +79,10 @@ func init() {
 // letter, and is not an ordinary word.
 func misspelledNames(text string, names []string) []finding {
 	ts := tokens(text)
+	folded := make([]string, len(ts))
+	for i, t := range ts {
+		folded[i] = fold(t.word)
+	}
 	known := map[string]bool{} // every word of every name, folded
 	for _, name := range names {
 		for _, w := range strings.Fields(name) {
@@ -107,7 +114,7 @@ func misspelledNames(text string, names []string) []finding {
 			for i := 0; i+len(words) <= len(ts); i++ {
 				exact, close := 0, 0
 				for j, w := range words {
-					a, b := fold(ts[i+j].word), fold(strings.Trim(w, ".,"))
+					a, b := folded[i+j], fold(strings.Trim(w, ".,"))
 					switch {
 					case a == b:
 						exact++
@@ -141,8 +148,8 @@ func misspelledNames(text string, names []string) []finding {
 			if utf8.RuneCountInString(b) < 4 {
 				continue
 			}
-			for _, t := range ts {
-				a := fold(t.word)
+			for i, t := range ts {
+				a := folded[i]
 				r, _ := utf8.DecodeRuneInString(t.word)
 				if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || !near(a, b) {
 					continue

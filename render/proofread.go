@@ -285,7 +285,16 @@ var pushyPhrases = regexp.MustCompile(`(?i)\b(as i (?:said|mentioned|wrote) (?:b
 
 var justCheckingIn = regexp.MustCompile(`(?i)\bjust (?:checking|following) (?:in|up)\b`)
 
+// toneWords are in every phrase tone looks for: text without any of them
+// is spared the regular expressions.
+var toneWords = []string{"chance", "job", "desperate", "please", "beg", "anything", "relie", "wait", "anxious", "eager",
+	"said", "mentioned", "wrote", "heard", "per my", "checking", "following"}
+
 func tone(text string) []finding {
+	lower := strings.ToLower(text)
+	if !slices.ContainsFunc(toneWords, func(w string) bool { return strings.Contains(lower, w) }) {
+		return nil
+	}
 	var fs []finding
 	for _, m := range eagerPhrases.FindAllStringIndex(text, -1) {
 		what := text[m[0]:m[1]]
