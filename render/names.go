@@ -50,7 +50,7 @@ func near(a, b string) bool {
 	if d := len(a) - len(b); d > 2*limit || d < -2*limit {
 		return false // too far apart in length to be near (UTF-8 counts up to 2 a letter here)
 	}
-	return editDistance(a, b) <= limit
+	return vault.EditDistance(a, b) <= limit
 }
 
 // commonWords start sentences or name months and days; a name a small edit
@@ -162,32 +162,6 @@ func misspelledNames(text string, names []string) []finding {
 		}
 	}
 	return fs
-}
-
-// editDistance is the optimal string alignment distance of a and b.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1)
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
 }
 
 // checkLength measures a draft as its reader will: the paragraphs between

@@ -13,7 +13,7 @@ func nearest(word string, candidates []string) (string, bool) {
 	w := strings.ToLower(word)
 	best, bestDist := "", -1
 	for _, c := range candidates {
-		d := editDistance(w, strings.ToLower(c))
+		d := EditDistance(w, strings.ToLower(c))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
@@ -33,10 +33,10 @@ func nearest(word string, candidates []string) (string, bool) {
 	return best, true
 }
 
-// editDistance is the optimal string alignment distance between a and b:
+// EditDistance is the optimal string alignment distance between a and b:
 // insertions, deletions, substitutions and transpositions of adjacent
 // characters each cost one.
-func editDistance(a, b string) int {
+func EditDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
 	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)

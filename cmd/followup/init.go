@@ -29,17 +29,8 @@ Example:
 
 func runInit(g *globals, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
-	g.register(fs)
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, initHelp)
-			return err
-		}
-		return usagef("init: %v", err)
-	}
-	if fs.NArg() > 1 {
-		return usagef("init: unexpected argument %q", fs.Arg(1))
+	if err := parseFlagsArgs(fs, g, args, stdout, initHelp, 1); err != nil {
+		return err
 	}
 	dir := cmpOr(fs.Arg(0), g.vault, ".")
 	for _, marker := range []string{vault.ConfigFile, "followup.yml", "interviews", "templates"} {

@@ -147,8 +147,15 @@ func runHelp(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// parseFlags parses a command's flags, which include the global ones.
+// parseFlags parses a command's flags, which include the global ones, and
+// allows no other argument.
 func parseFlags(fs *flag.FlagSet, g *globals, args []string, stdout io.Writer, help string) error {
+	return parseFlagsArgs(fs, g, args, stdout, help, 0)
+}
+
+// parseFlagsArgs parses a command's flags and allows up to maxArgs other
+// arguments, which fs.Args then holds.
+func parseFlagsArgs(fs *flag.FlagSet, g *globals, args []string, stdout io.Writer, help string, maxArgs int) error {
 	g.register(fs)
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
@@ -158,8 +165,8 @@ func parseFlags(fs *flag.FlagSet, g *globals, args []string, stdout io.Writer, h
 		}
 		return usageError{fmt.Sprintf("%s: %v", fs.Name(), err)}
 	}
-	if fs.NArg() > 0 {
-		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	if fs.NArg() > maxArgs {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(maxArgs))
 	}
 	return nil
 }
