@@ -35,6 +35,11 @@ func ParseMoment(s string, loc *time.Location) (Moment, error) {
 	if p.err != nil {
 		return Moment{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, optionally followed by a time such as T14:00", s)
 	}
+	if year < 1900 {
+		// Zones before 1900 keep local mean time, offsets in seconds
+		// that no calendar writes; no interview is that old.
+		return Moment{}, fmt.Errorf("%q is not a date of this era: check the year", s)
+	}
 	if month < 1 || month > 12 {
 		return Moment{}, fmt.Errorf("%q is not a date: there is no month %d", s, month)
 	}
