@@ -36,9 +36,7 @@ func ParseMoment(s string, loc *time.Location) (Moment, error) {
 		return Moment{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, optionally followed by a time such as T14:00", s)
 	}
 	if year < 1900 {
-		// Zones before 1900 keep local mean time, offsets in seconds
-		// that no calendar writes; no interview is that old.
-		return Moment{}, fmt.Errorf("%q is not a date of this era: check the year", s)
+		return Moment{}, errEra(s)
 	}
 	if month < 1 || month > 12 {
 		return Moment{}, fmt.Errorf("%q is not a date: there is no month %d", s, month)
@@ -81,8 +79,17 @@ func ParseMoment(s string, loc *time.Location) (Moment, error) {
 		}
 		zone = time.FixedZone("", off)
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone)
-	return Moment{Time: t.In(loc), HasTime: true}, nil
+	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone).In(loc)
+	if t.Year() < 1900 {
+		return Moment{}, errEra(s)
+	}
+	return Moment{Time: t, HasTime: true}, nil
+}
+
+// errEra refuses dates before 1900: zones then kept local mean time,
+// offsets in seconds that no calendar writes, and no interview is that old.
+func errEra(s string) error {
+	return fmt.Errorf("%q is not a date of this era: check the year", s)
 }
 
 func daysIn(m time.Month, year int) int {
