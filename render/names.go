@@ -28,6 +28,10 @@ func tokens(text string) []token {
 // fold compares words as people write names: case and accents aside, so
 // that Muller and Müller are the same name.
 func fold(s string) string {
+	s = strings.ReplaceAll(s, "’", "'")
+	if t, ok := strings.CutSuffix(s, "'s"); ok {
+		s = t // Raghunathan's rule
+	}
 	var b strings.Builder
 	for _, r := range norm.NFD.String(s) {
 		if !unicode.Is(unicode.Mn, r) {
@@ -151,8 +155,8 @@ func misspelledNames(text string, names []string) []finding {
 			for i, t := range ts {
 				a := folded[i]
 				r, _ := utf8.DecodeRuneInString(t.word)
-				if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || !near(a, b) {
-					continue
+				if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || a == b+"s" || sentenceStart(text, t.start) || !near(a, b) {
+					continue // "Bills", "Data quality is": ordinary words
 				}
 				if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
 					continue
@@ -258,4 +262,18 @@ func similarity(a, b string) float64 {
 		}
 	}
 	return float64(both) / float64(len(sa)+len(sb)-both)
+}
+
+// sentenceStart reports whether the word at off starts a sentence, where
+// an ordinary word is capitalised too.
+func sentenceStart(text string, off int) bool {
+	before := strings.TrimRight(text[:off], " \t\"'“‘(*_")
+	if before == "" {
+		return true
+	}
+	switch before[len(before)-1] {
+	case '.', '!', '?', ':', '\n', '#', '-':
+		return true
+	}
+	return false
 }

@@ -27,11 +27,14 @@ const (
 // the unfinished business of a note, at their lines in the note, or the
 // part of a draft a template wrote.
 type unit struct {
-	text     string
-	path     string
-	line     int    // the file line of the text's first line; 0 for template text
-	template string // the template's source, to find template text in
-	fallback vault.Pos
+	text       string
+	path       string
+	line       int    // the file line of the text's first line; 0 for template text
+	col        int    // the column of its first character, when not 1
+	oneLine    bool   // the text stands for one line (topics joined): every finding is at line, col
+	subjectEnd int    // template text: the subject comes first, then the body
+	template   string // the template's source, to find template text in
+	fallback   vault.Pos
 }
 
 // A finding is one problem at a byte offset of a unit's text.
@@ -42,19 +45,73 @@ type finding struct {
 	template         string // for length: the message about a template's drafts
 }
 
-// pos turns an offset of u's text into a file position.
+// pos turns an offset of u's text into a file position. Columns count
+// characters, as YAML's do.
 func (u unit) pos(f finding) (string, vault.Pos) {
-	if u.line > 0 {
-		before := u.text[:f.off]
-		line := u.line + strings.Count(before, "\n")
-		col := f.off - strings.LastIndexByte(before, '\n')
-		return u.path, vault.Pos{Line: line, Col: col}
+	if u.oneLine {
+		return u.path, vault.Pos{Line: u.line, Col: u.col}
 	}
-	if i := strings.Index(u.template, f.what); u.template != "" && f.what != "" && i >= 0 {
-		before := u.template[:i]
-		return u.path, vault.Pos{Line: 1 + strings.Count(before, "\n"), Col: i - strings.LastIndexByte(before, '\n')}
+	if u.line > 0 {
+		return u.path, offsetPos(u.text, f.off, u.line, max(u.col, 1))
+	}
+	// Template text: find it in the subject or in the body, as it came.
+	src, base := u.template, 0
+	if end := strings.Index(src, "\n---\n"); strings.HasPrefix(src, "---\n") && end >= 0 {
+		if f.off < u.subjectEnd {
+			src = src[:end]
+		} else {
+			src, base = src[end+5:], end+5
+		}
+	}
+	if i := strings.Index(src, f.what); f.what != "" && i >= 0 {
+		return u.path, offsetPos(u.template, base+i, 1, 1)
 	}
 	return "", u.fallback
+}
+
+// offsetPos is the position of byte off of text, whose first line is file
+// line line and starts at column col.
+func offsetPos(text string, off, line, col int) vault.Pos {
+	before := text[:off]
+	nl := strings.LastIndexByte(before, '\n')
+	if nl >= 0 {
+		return vault.Pos{Line: line + strings.Count(before, "\n"), Col: 1 + utf8.RuneCountInString(before[nl+1:])}
+	}
+	return vault.Pos{Line: line, Col: col + utf8.RuneCountInString(before)}
+}
+
+// dataValues are the texts a draft takes from the note and the
+// configuration rather than from its template.
+func dataValues(n *vault.Note, d Draft, c vault.Candidate) []string {
+	values := []string{n.Company, n.Role, c.Name, c.Email, c.Phone, c.Signature}
+	values = append(values, n.Topics...)
+	values = append(values, c.Strengths...)
+	for _, iv := range n.Interviewers {
+		values = append(values, iv.Name, iv.FirstName(), iv.LastName(), iv.Title, iv.Email, iv.Phone)
+		values = append(values, iv.Topics...)
+		if iv.Personal != nil {
+			values = append(values, unwrap(iv.Personal.Markdown))
+		}
+	}
+	if n.Unfinished != nil {
+		values = append(values, unwrap(n.Unfinished.Markdown))
+	}
+	for _, l := range strings.Split(c.Signature, "\n") {
+		values = append(values, strings.TrimSpace(l))
+	}
+	return values
+}
+
+// blankValues replaces each of values in text by spaces, longest first,
+// keeping every other offset where it was.
+func blankValues(text string, values []string) string {
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	for _, v := range values {
+		if strings.TrimSpace(v) != "" {
+			text = strings.ReplaceAll(text, v, strings.Repeat(" ", len(v)))
+		}
+	}
+	return text
 }
 
 // Proofread checks the drafts of a ready note the way a careful friend
@@ -62,7 +119,7 @@ func (u unit) pos(f finding) (string, vault.Pos) {
 // misspellings or doubled words, nothing too eager, short but substantial,
 // and a personal part for everyone. Each problem is reported once, at its
 // line in the note, or in the template it comes from.
-func (t *Templates) Proofread(n *vault.Note, drafts []Draft) []vault.Diagnostic {
+func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) []vault.Diagnostic {
 	if n.Status != vault.Ready {
 		return nil
 	}
@@ -76,16 +133,18 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft) []vault.Diagnostic 
 	if s := n.Unfinished; s != nil {
 		units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line})
 	}
+	// The role and the topics, at their lines in the front matter.
+	if p, ok := n.Keys["role"]; ok && n.Role != "" {
+		units = append(units, unit{text: n.Role, path: n.Path, line: p.Line, col: p.Col + len("role: ")})
+	}
+	if p, ok := n.Keys["topics"]; ok && len(n.Topics) > 0 {
+		units = append(units, unit{text: strings.Join(n.Topics, "; "), path: n.Path, line: p.Line, col: p.Col, oneLine: true})
+	}
 	for _, d := range drafts {
-		// What the note wrote is checked above, at its own lines.
-		text := d.Subject + "\n\n" + d.Markdown
-		if d.To.Personal != nil && d.To.Personal.Markdown != "" {
-			text = strings.ReplaceAll(text, unwrap(d.To.Personal.Markdown), "")
-		}
-		if n.Unfinished != nil && n.Unfinished.Markdown != "" {
-			text = strings.ReplaceAll(text, unwrap(n.Unfinished.Markdown), "")
-		}
-		u := unit{text: text, path: d.Template, fallback: d.To.Pos}
+		// What the note and the configuration wrote is checked at its
+		// own place: what is left is the template's.
+		text := blankValues(d.Subject+"\n\n"+d.Markdown, dataValues(n, d, cfg.Candidate))
+		u := unit{text: text, subjectEnd: len(d.Subject), path: d.Template, fallback: d.To.Pos}
 		if tmpl := t.byName[templateOf(d)]; tmpl != nil {
 			u.template = tmpl.source
 		}
@@ -101,7 +160,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft) []vault.Diagnostic 
 			Code: f.code, Message: f.message, Suggestion: f.suggestion})
 	}
 	for _, u := range units {
-		for _, f := range proofreadText(u.text, names) {
+		for _, f := range proofreadText(blankCode(u.text), names) {
 			path, p := u.pos(f)
 			add(path, p, f)
 		}
@@ -162,12 +221,15 @@ func knownNames(n *vault.Note) []string {
 }
 
 var (
-	bracketed   = regexp.MustCompile(`\[([A-Za-z][A-Za-z .'’-]{0,38})\]`)
-	stand       = regexp.MustCompile(`\b(XYZ|ABC|TODO|TBD|FIXME|TK)\b`)
-	angled      = regexp.MustCompile(`<([A-Za-z][A-Za-z _-]{1,30})>`)
-	htmlTags    = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6])$`)
-	loremIpsum  = regexp.MustCompile(`(?i)\blorem ipsum\b`)
-	curlyBraces = regexp.MustCompile(`\{\{|\}\}`)
+	bracketed = regexp.MustCompile(`\[([A-Za-z][A-Za-z .'’-]{0,38})\]`)
+	// lowerStandIns are the placeholders people write in lower case;
+	// other bracketed lower-case text is an editor's aside: "[the night crew]".
+	lowerStandIns = regexp.MustCompile(`^(?:name|company|title|role|date|first name|last name|your name|their name|insert .*|add .*)$`)
+	stand         = regexp.MustCompile(`\b(XYZ|ABC|TODO|TBD|FIXME|TK)\b`)
+	angled        = regexp.MustCompile(`<([A-Za-z][A-Za-z _-]{1,30})>`)
+	htmlTags      = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6])$`)
+	loremIpsum    = regexp.MustCompile(`(?i)\blorem ipsum\b`)
+	curlyBraces   = regexp.MustCompile(`\{\{|\}\}`)
 )
 
 // placeholders finds what was meant to be filled in: [Name], XYZ, TODO,
@@ -184,15 +246,22 @@ func placeholders(text string, names []string) []finding {
 		if start > 0 && text[start-1] == '[' || end < len(text) && (text[end] == '(' || text[end] == ']' || text[end] == '[') {
 			continue // a link: [text](url), [[note]], [text][ref]
 		}
+		if inner := text[m[2]:m[3]]; unicode.IsLower([]rune(inner)[0]) && !lowerStandIns.MatchString(inner) {
+			continue
+		}
 		found(start, end-start, text[start:end])
 	}
 	for _, m := range stand.FindAllStringIndex(text, -1) {
 		word := text[m[0]:m[1]]
-		rest := strings.TrimLeft(text[m[1]:], " ")
+		// The next word, on the same line or, wrapped, on the next.
+		rest := strings.TrimLeft(text[m[1]:], " \t")
+		if after, ok := strings.CutPrefix(rest, "\n"); ok && !strings.HasPrefix(strings.TrimLeft(after, " \t"), "\n") {
+			rest = strings.TrimLeft(after, " \t")
+		}
 		next, _ := utf8.DecodeRuneInString(rest)
 		switch {
-		case partOfName(text, m[0], m[1], names):
-			continue // ABC Corp, when that is the company
+		case partOfName(text, m[0], m[1], names) || nameHasWord(names, word):
+			continue // ABC Corp, or the XYZ gantry, when XYZ Robotics is the company
 		case (word == "ABC" || word == "XYZ") && unicode.IsUpper(next):
 			continue // "XYZ Ltd": a name
 		case (word == "TODO" || word == "TK") && unicode.IsLower(next):
@@ -213,6 +282,16 @@ func placeholders(text string, names []string) []finding {
 	return fs
 }
 
+// nameHasWord reports whether one of names has word as a word of its own.
+func nameHasWord(names []string, word string) bool {
+	for _, n := range names {
+		if slices.Contains(strings.Fields(n), word) {
+			return true
+		}
+	}
+	return false
+}
+
 // partOfName reports whether text[start:end] lies inside one of names as
 // written in the text.
 func partOfName(text string, start, end int, names []string) bool {
@@ -229,6 +308,45 @@ func partOfName(text string, start, end int, names []string) bool {
 		}
 	}
 	return false
+}
+
+// blankCode replaces the text of code spans and fenced code blocks by
+// spaces: `Planner<Arm>` and `// TODO: merge` are code, not placeholders.
+func blankCode(text string) string {
+	b := []byte(text)
+	fenced := false
+	for start := 0; start < len(b); {
+		end := strings.IndexByte(text[start:], '\n')
+		if end < 0 {
+			end = len(b)
+		} else {
+			end += start
+		}
+		line := strings.TrimSpace(text[start:end])
+		switch {
+		case strings.HasPrefix(line, "```") || strings.HasPrefix(line, "~~~"):
+			fenced = !fenced
+			blank(b[start:end])
+		case fenced:
+			blank(b[start:end])
+		default:
+			for _, m := range codeSpan.FindAllStringIndex(text[start:end], -1) {
+				blank(b[start+m[0] : start+m[1]])
+			}
+		}
+		start = end + 1
+	}
+	return string(b)
+}
+
+var codeSpan = regexp.MustCompile("`[^`]*`")
+
+func blank(b []byte) {
+	for i := range b {
+		if b[i] != '\n' {
+			b[i] = ' '
+		}
+	}
 }
 
 // speller knows the common misspellings of English, US and UK spellings
@@ -278,10 +396,10 @@ func doubledWords(text string) []finding {
 }
 
 // eagerPhrases sound desperate or relieved, which a thank-you should not.
-var eagerPhrases = regexp.MustCompile(`(?i)\b(last chance|(?:really |truly )?need this job|desperate(?:ly)?|please,? please|i(?:'|’)?m begging|beg(?:ging)? you|i would do anything|do anything for|so relieved|what a relief|(?:can(?:no|')t|can not) wait to hear|anxiously (?:waiting|awaiting)|eagerly awaiting your)\b`)
+var eagerPhrases = regexp.MustCompile(`(?i)\b(last chance|(?:really |truly )?need this job|desperate|please,? please|i(?:'|’)?m begging|beg(?:ging)? you|i would do anything|do anything for|so relieved|what a relief|(?:can(?:no|'|’)t|can not) wait to hear|anxiously (?:waiting|awaiting)|eagerly awaiting your)\b`)
 
 // pushyPhrases sound impatient in a follow-up.
-var pushyPhrases = regexp.MustCompile(`(?i)\b(as i (?:said|mentioned|wrote) (?:before|earlier|previously)|(?:i )?(?:still )?ha(?:ve|s)n(?:'|’)?t heard back|i am still waiting|i'm still waiting|still waiting to hear|per my (?:last|previous) (?:e-?mail|note|message))\b`)
+var pushyPhrases = regexp.MustCompile(`(?i)\b(as i (?:said|mentioned|wrote) (?:before|earlier|previously)|(?:i )?(?:still )?ha(?:ve|s)n(?:'|’)?t heard back|i am still waiting|i(?:'|’)m still waiting|still waiting to hear|per my (?:last|previous) (?:e-?mail|note|message))\b`)
 
 var justCheckingIn = regexp.MustCompile(`(?i)\bjust (?:checking|following) (?:in|up)\b`)
 

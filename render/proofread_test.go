@@ -8,6 +8,7 @@ import (
 // findings runs the text checks and lists "code:what" for each finding.
 func findings(text string, names ...string) []string {
 	var out []string
+	text = blankCode(text)
 	for _, f := range proofreadText(text, names) {
 		out = append(out, f.code+":"+text[f.off:f.off+f.n])
 	}
@@ -33,6 +34,10 @@ func TestTextChecks(t *testing.T) {
 		{"Thanks to Zoe Muller and Zoë Müller.", []string{"Acme", "Zoë Müller"}, ""},
 		{"Jan and Jane both asked.", []string{"Acme", "Jan Berg", "Jane Doe"}, ""},
 		{"Dear Mark, the market grew.", []string{"Acme", "Mark Lane"}, ""},
+		{"Priya Raghunathan's rule, and Raghunathan’s too", []string{"Acme", "Priya Raghunathan"}, ""},
+		{"Thanks to Siobhán O’Neill.", []string{"Acme", "Siobhán O'Neill"}, ""},
+		{"Data quality is key. Bills that came twice. Marks on it.", []string{"Acme", "Dana Lee", "Bill Oz", "Mark Ray"}, ""},
+		{"and then Bills arrived", []string{"Acme", "Bill Oz"}, ""},
 		// placeholder
 		{"Say hi to [Name].", nil, "placeholder:[Name]"},
 		{"Thanks, <name>!", nil, "placeholder:<name>"},
@@ -43,6 +48,15 @@ func TestTextChecks(t *testing.T) {
 		{"the TODO list app I built", nil, ""},
 		{"ABC Corp's API", []string{"ABC Corp"}, ""},
 		{"working with XYZ Logistics", nil, ""},
+		{"where XYZ\nRobotics builds arms", nil, ""},
+		{"the XYZ gantry", []string{"XYZ Robotics"}, ""},
+		{"Subject XYZ\n\nDear Jane", nil, "placeholder:XYZ"},
+		{"`Planner<Arm>` and `// TODO: merge`", nil, ""},
+		{"```\n// TODO later\n```", nil, ""},
+		{"we [the night crew] know", nil, ""},
+		{"say hi to [name]", nil, "placeholder:[name]"},
+		{"The desperately needed index shipped.", nil, ""},
+		{"I can’t wait to hear back", nil, "tone:can’t wait to hear"},
 		{"a [link](https://example.com), [[Note]] and <br>", nil, ""},
 		{"- [ ] a task", nil, ""},
 		// spelling

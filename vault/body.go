@@ -290,6 +290,7 @@ func isLetter(s string) bool {
 // foldName reduces a name for comparison: lower case, accents dropped,
 // spaces collapsed, so "Zoë  MÜLLER" and "zoe muller" are the same.
 func foldName(s string) string {
+	s = strings.ReplaceAll(s, "’", "'") // O’Neill is O'Neill
 	if isASCII(s) {
 		return strings.Join(strings.Fields(strings.ToLower(s)), " ")
 	}

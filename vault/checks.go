@@ -67,7 +67,7 @@ func (v *Vault) checkAddresses(people *people) {
 		}
 	}
 	warn := func(n *Note, pos Pos, who *Interviewer, what string) {
-		msg, suggestion := fmt.Sprintf("no e-mail address for %s, so %s: add email: or <address>", who.Name, what), ""
+		msg, suggestion := fmt.Sprintf("no e-mail address for %s, so %s: add it to the front matter", who.Name, what), ""
 		if addr, why := guessAddress(who.Name, book[foldName(n.Company)]); addr != "" {
 			msg = fmt.Sprintf("no e-mail address for %s, so %s: going by the other addresses at %s, add %s", who.Name, what, n.Company, addr)
 			suggestion = addr
@@ -123,12 +123,12 @@ var addressPatterns = []struct {
 func nameParts(name string) (first, last string, ok bool) {
 	var words []string
 	for _, w := range strings.Fields(foldName(name)) {
-		w = strings.Map(func(r rune) rune {
-			if r < 0x80 && unicode.IsLetter(r) {
-				return r
+		w = strings.Trim(strings.Map(func(r rune) rune {
+			if r < 0x80 && unicode.IsLetter(r) || r == '-' {
+				return r // Anne-Marie keeps her hyphen, as addresses do
 			}
 			return -1
-		}, w)
+		}, w), "-")
 		if w != "" {
 			words = append(words, w)
 		}
@@ -212,7 +212,9 @@ func (v *Vault) Overdue(now time.Time) []Diagnostic {
 	}
 	for _, n := range v.Notes {
 		deadline := n.End().Add(v.Config.Rules.ThankYouWithin)
-		if n.Status == Sent || !deadline.Before(now) {
+		// Once they answered or the process is over, a late thank-you is
+		// no longer worth a reminder.
+		if n.Status == Sent || !deadline.Before(now) || n.Outcome != Pending || !n.HeardBack.IsZero() {
 			continue
 		}
 		pos, ok := n.Keys["status"]
@@ -220,9 +222,13 @@ func (v *Vault) Overdue(now time.Time) []Diagnostic {
 			pos = n.Keys["date"]
 		}
 		late := now.Sub(deadline)
+		due := deadline.In(n.Zone).Format("Mon 2 Jan 15:04")
+		if !n.Date.HasTime {
+			due = "by the end of " + deadline.In(n.Zone).Add(-time.Minute).Format("Mon 2 Jan")
+		}
 		ds = append(ds, Diagnostic{Path: n.Path, Line: max(pos.Line, 1), Col: max(pos.Col, 1), Severity: Warning, Code: CodeOverdue,
 			Message: fmt.Sprintf("the thank-you notes to %s were due %s, %s ago: send them now, then set status: sent",
-				n.Company, deadline.In(n.Zone).Format("Mon 2 Jan 15:04"), formatHours(late))})
+				n.Company, due, formatHours(late))})
 	}
 	return ds
 }

@@ -104,7 +104,7 @@ func renderDrafts(w *workspace, v *vault.Vault) ([]vault.File, map[string]bool) 
 			keep[n.Path] = true
 			v.Diagnostics = append(v.Diagnostics, diags...)
 		}
-		v.Diagnostics = append(v.Diagnostics, tmpls.Proofread(n, drafts)...)
+		v.Diagnostics = append(v.Diagnostics, tmpls.Proofread(n, drafts, w.cfg)...)
 		for _, d := range drafts {
 			byExt, err := d.Files(w.cfg)
 			if err != nil {
