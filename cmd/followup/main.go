@@ -61,13 +61,15 @@ Usage:
 
 Commands:
 
-	init      make a new vault
-	new       start the note of an interview you just had
-	check     report problems in the notes (--json, --strict)
-	build     check, then write the outbox and the calendar
-	status    what is overdue, due today and coming up (--days N, --json)
+	init        make a new vault
+	new         start the note of an interview you just had
+	check       report problems in the notes (--json, --strict)
+	build       check, then write the outbox and the calendar
+	status      what is overdue, due today and coming up (--days N, --json)
 	completion  print a completion script for bash, zsh or fish
-	version   print the version
+	version     print the version
+
+Run "followup help COMMAND" or "followup COMMAND --help" for a command's flags.
 
 Global flags (also accepted after the command):
 
