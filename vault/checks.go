@@ -46,7 +46,7 @@ type known struct {
 // are due. When addresses at the same company are known anywhere in the
 // vault, it infers their pattern (first.last, flast …) and suggests the
 // address; when they disagree, it says so rather than guess.
-func (v *Vault) checkAddresses(people *people) {
+func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person) {
 	book := map[string][]known{} // folded company → addresses
 	add := func(company, name, email string) {
 		if company != "" && name != "" && email != "" {
@@ -58,11 +58,11 @@ func (v *Vault) checkAddresses(people *people) {
 			add(n.Company, iv.Name, iv.Email)
 		}
 	}
-	for _, p := range people.loaded {
+	for _, p := range linked {
 		add(p.Company, p.Name, p.Email)
 	}
-	for _, p := range people.contacts {
-		if _, linked := people.loaded[p.Path]; !linked {
+	for _, p := range contacts {
+		if _, ok := linked[p.Path]; !ok {
 			add(p.Company, p.Name, p.Email)
 		}
 	}

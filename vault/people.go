@@ -27,23 +27,38 @@ type Person struct {
 // PersonKeys are the front matter keys read from a person note.
 var PersonKeys = []string{"name", "email", "title", "phone", "company", "aliases"}
 
-// people resolves links like Obsidian does: by file name anywhere in the
-// vault, or by path, and reads each person note once.
-type people struct {
+// An Index resolves links like Obsidian does: by file name anywhere in the
+// vault, or by path, and reads each person note once. It is safe for
+// concurrent use.
+type Index struct {
 	byName map[string][]string // folded file name without .md → paths
 	byPath map[string]string   // folded path without .md → path
 	read   func(p string) ([]byte, error)
 
-	mu       sync.Mutex
-	loaded   map[string]*Person
-	diags    []Diagnostic
-	contacts []Person // ordinary notes with an email and a company: address book entries
+	mu     sync.Mutex
+	loaded map[string]*personNote
 }
 
-// noteContact remembers the email and company an ordinary note's front
+// A personNote is a person note as read, with its problems.
+type personNote struct {
+	person *Person
+	diags  []Diagnostic
+}
+
+// people is an Index seen from one note: it records what the note looked
+// up, so that a change to a person note, or a new note a link might now
+// name, rebuilds exactly the notes it concerns.
+type people struct {
+	*Index
+	used  []string // person notes read
+	links []string // link keys looked up, by file name
+}
+
+// noteContact returns the email and company an ordinary note's front
 // matter gives, as person notes do, for guessing a company's address
-// pattern even from people no interview links to.
-func (ps *people) noteContact(p string, root *yaml.Node) {
+// pattern even from people no interview links to; nil when it gives
+// neither.
+func noteContact(p string, root *yaml.Node) *Person {
 	c := Person{Path: p, Name: norm.NFC.String(strings.TrimSuffix(path.Base(p), path.Ext(p)))}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := deref(root.Content[i]), deref(root.Content[i+1])
@@ -62,14 +77,15 @@ func (ps *people) noteContact(p string, root *yaml.Node) {
 		}
 	}
 	if c.Email != "" && c.Company != "" {
-		ps.mu.Lock()
-		ps.contacts = append(ps.contacts, c)
-		ps.mu.Unlock()
+		return &c
 	}
+	return nil
 }
 
-func newPeople(paths []string, read func(string) ([]byte, error)) *people {
-	ps := &people{byName: map[string][]string{}, byPath: map[string]string{}, read: read, loaded: map[string]*Person{}}
+// NewIndex indexes the Markdown files at paths (vault paths); read reads
+// one of them.
+func NewIndex(paths []string, read func(string) ([]byte, error)) *Index {
+	ps := &Index{byName: map[string][]string{}, byPath: map[string]string{}, read: read, loaded: map[string]*personNote{}}
 	for _, p := range paths {
 		stem := linkKey(strings.TrimSuffix(p, path.Ext(p)))
 		ps.byPath[stem] = p
@@ -88,6 +104,7 @@ func newPeople(paths []string, read func(string) ([]byte, error)) *people {
 // resolve finds and reads the person note that target names.
 func (ps *people) resolve(target string) (*Person, bool) {
 	t := linkKey(strings.TrimPrefix(path.Clean("/"+target), "/"))
+	ps.links = append(ps.links, path.Base(t))
 	var p string
 	if strings.Contains(target, "/") {
 		if found, ok := ps.byPath[t]; ok {
@@ -106,7 +123,31 @@ func (ps *people) resolve(target string) (*Person, bool) {
 	if p == "" {
 		return nil, false
 	}
+	ps.used = append(ps.used, p)
 	return ps.load(p), true
+}
+
+// LinkKey is the key under which a link, or a file that may be a link's
+// target, is looked up: the folded file name without .md.
+func LinkKey(p string) string { return path.Base(linkKey(strings.TrimSuffix(p, path.Ext(p)))) }
+
+// Reuse gives the index the person note p as an earlier Index read it,
+// unchanged since: it is not read again.
+func (ps *Index) Reuse(from *Index, p string) {
+	if pn, ok := from.loaded[p]; ok {
+		ps.loaded[p] = pn
+	}
+}
+
+// Person returns the person note p as read, with its problems, or nil
+// when no note linked to it.
+func (ps *Index) Person(p string) (*Person, []Diagnostic) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if pn, ok := ps.loaded[p]; ok {
+		return pn.person, pn.diags
+	}
+	return nil, nil
 }
 
 // linkKey is how links and file names are compared: without case, as
@@ -116,16 +157,17 @@ func linkKey(s string) string { return strings.ToLower(norm.NFC.String(s)) }
 
 // load reads the person note at p once; problems in it are reported
 // against it, and what could be read is still used.
-func (ps *people) load(p string) *Person {
+func (ps *Index) load(p string) *Person {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
-	if person, ok := ps.loaded[p]; ok {
-		return person
+	if pn, ok := ps.loaded[p]; ok {
+		return pn.person
 	}
 	person := &Person{Path: p, Name: norm.NFC.String(strings.TrimSuffix(path.Base(p), path.Ext(p)))}
-	ps.loaded[p] = person
+	pn := &personNote{person: person}
+	ps.loaded[p] = pn
 	d := &diags{path: p}
-	defer func() { ps.diags = append(ps.diags, d.list...) }()
+	defer func() { pn.diags = d.list }()
 	content, err := ps.read(p)
 	if err != nil {
 		d.warnf(Pos{1, 1}, CodePersonNote, "", "cannot read this person note: %v", unwrapPathError(err))

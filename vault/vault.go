@@ -51,50 +51,11 @@ func (v *Vault) Keep() map[string]bool {
 // Open reads the vault in fsys with the configuration cfg. Problems in
 // notes become diagnostics; Open itself does not fail.
 func Open(fsys fs.FS, cfg *Config) *Vault {
-	v := &Vault{Config: cfg}
-	files := v.walk(fsys)
-	var mdPaths []string
-	readAs := map[string]string{} // a symbolic link is read through its target
-	for _, f := range files {
-		mdPaths = append(mdPaths, f.path)
-		readAs[f.path] = cmp.Or(f.target, f.path)
-	}
-	people := newPeople(mdPaths, func(p string) ([]byte, error) { return readNote(fsys, readAs[p]) })
-	ids := map[string]string{} // id → the note that has it
-	for _, f := range files {
-		d := &diags{path: f.path}
-		note := readInterview(d, fsys, f, cfg, people)
-		if note == nil && !HasErrors(d.list) {
-			v.Ordinary = append(v.Ordinary, f.path)
-		}
-		if note == nil && len(d.list) == 0 {
-			continue
-		}
-		if note != nil {
-			// Calendar events are known by their note's id: two notes with
-			// one id would overwrite each other's events.
-			if other, taken := ids[note.ID]; taken {
-				d.errorf(note.Keys["id"], CodeValue, "id %q is already the id of %s: give this note an id of its own", note.ID, other)
-			} else {
-				ids[note.ID] = note.Path
-			}
-		}
-		if HasErrors(d.list) {
-			v.Failed = append(v.Failed, f.path)
-		} else if note != nil {
-			v.Notes = append(v.Notes, note)
-		}
-		v.Diagnostics = append(v.Diagnostics, d.list...)
-	}
-	v.checkAddresses(people)
-	v.Diagnostics = append(v.Diagnostics, people.diags...)
-	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d Diagnostic) bool {
-		return d.Severity == Warning && cfg.Disabled(d.Code)
-	})
-	SortDiagnostics(v.Diagnostics)
-	// An alias repeats a value, and its problem with it.
-	v.Diagnostics = slices.Compact(v.Diagnostics)
-	return v
+	entries := Scan(fsys, cfg)
+	x := NewIndex(EntryPaths(entries), ReadVia(fsys, entries))
+	results := make([]*FileResult, len(entries))
+	Parallel(len(entries), func(i int) { results[i] = ParseFile(fsys, entries[i], cfg, x) })
+	return Assemble(cfg, results, x)
 }
 
 // A file is a Markdown file found by walk, or a problem met on the way.
@@ -257,11 +218,12 @@ func utf16Name(text []byte) string {
 var interviewKey = regexp.MustCompile(`(?m)^[ \t]*(["']?interviewers["']?[ \t]*[:=]|\[\[?[ \t]*["']?interviewers)|"interviewers"[ \t]*:`)
 
 // readInterview reads the file f and decodes it when it is an interview
-// note; it returns nil for an ordinary note.
-func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *Note {
+// note; it returns nil for an ordinary note, and the contact an ordinary
+// note's front matter gives.
+func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) (*Note, *Person) {
 	if f.err != nil {
 		d.list = append(d.list, *f.err)
-		return nil
+		return nil, nil
 	}
 	name := cmp.Or(f.target, f.path)
 	content, err := readNote(fsys, name)
@@ -271,30 +233,30 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *N
 		if interviewKey.Match(readHead(fsys, name)) {
 			d.errorf(Pos{1, 1}, CodeTooLarge, "skipped: the file is larger than 10 MiB")
 		}
-		return nil
+		return nil, nil
 	}
 	if err != nil {
 		d.errorf(Pos{1, 1}, CodeUnreadable, "cannot read: %v", unwrapPathError(err))
-		return nil
+		return nil, nil
 	}
 	if enc := utf16Name(content); enc != "" {
 		if interviewKey.Match(bytes.ReplaceAll(content, []byte{0}, nil)) {
 			d.errorf(Pos{1, 1}, CodeEncoding, "the note is %s text: save it as UTF-8", enc)
 		}
-		return nil
+		return nil, nil
 	}
 	h, herr := splitHeader(content)
 	if herr != nil {
 		if interviewKey.Match(herr.text) {
 			d.errorf(herr.pos, herr.code, "%s", herr.message)
 		}
-		return nil
+		return nil, nil
 	}
 	if h == nil || h.root == nil {
-		return nil
+		return nil, nil
 	}
 	if !hasKey(h.root, "interviewers") {
-		people.noteContact(f.path, h.root)
+		contact := noteContact(f.path, h.root)
 		// A misspelt interviewers key would make the note vanish silently.
 		for i := 0; i+1 < len(h.root.Content); i += 2 {
 			k := deref(h.root.Content[i])
@@ -302,14 +264,16 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) *N
 				d.warnf(nodePos(k), CodeUnknownKey, best, "unknown key %q: did you mean %q? Until then this is not read as an interview note", k.Value, best)
 			}
 		}
-		return nil
+		return nil, contact
 	}
 	if !utf8.Valid(h.body) {
 		d.errorf(invalidUTF8(h.body, h.bodyLine-1), CodeEncoding, "the note is not UTF-8 text: save it as UTF-8")
 	}
 	// Line numbers stay the same; the text handed on has one line ending.
 	h.body = bytes.ReplaceAll(h.body, []byte("\r\n"), []byte("\n"))
-	return decodeNote(d, f.path, h, cfg.Zone, people)
+	n := decodeNote(d, f.path, h, cfg.Zone, people)
+	n.Body = nil // read: the sections hold what is needed of it
+	return n, nil
 }
 
 func hasKey(m *yaml.Node, key string) bool {
