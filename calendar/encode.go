@@ -7,10 +7,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -43,61 +44,29 @@ type Result struct {
 }
 
 // Build encodes the calendar of v. Events of notes with errors, and of
-// files that are not interview notes for now (v.Keep), are carried over from the previous file, and so are the DTSTAMP,
-// LAST-MODIFIED and SEQUENCE of every event that did not change; a changed
-// event gets opt.Now and SEQUENCE+1.
+// files that are not interview notes for now (v.Keep), are carried over
+// from the previous file, and so are the DTSTAMP, LAST-MODIFIED and
+// SEQUENCE of every event that did not change; a changed event gets
+// opt.Now and SEQUENCE+1.
 func Build(v *vault.Vault, opt Options) (Result, error) {
-	cfg := v.Config
 	var res Result
-	prev, err := parsePrevious(opt.Previous)
-	if err != nil {
+	f, err := NewFeed(v.Config, opt.Previous)
+	if errors.Is(err, errPrevious) {
 		res.PreviousUnreadable = true
+	} else if err != nil {
+		return res, err
 	}
-	now := opt.Now.UTC().Truncate(time.Second)
-
-	type entry struct {
-		comp *ical.Component
-		key  time.Time
-		uid  string
-	}
-	var entries []entry
+	live := slices.Collect(maps.Keys(v.Keep()))
 	for _, n := range v.Notes {
-		for _, e := range Schedule(n, cfg) {
-			comp := eventComponent(e, cfg.ObsidianVault)
-			stamp(comp, prev[e.UID], now)
-			entries = append(entries, entry{comp, e.sortKey(), e.UID})
+		if _, err := f.SetNote(n, opt.Now); err != nil {
+			return res, err
 		}
+		live = append(live, n.Path)
 	}
-	failed := map[string]bool{}
-	for p := range v.Keep() {
-		failed[noteHash(p)] = true
-	}
-	for uid, old := range prev {
-		if failed[old.note] {
-			entries = append(entries, entry{old.comp, old.start, uid})
-		}
-	}
-	slices.SortFunc(entries, func(a, b entry) int {
-		if c := a.key.Compare(b.key); c != 0 {
-			return c
-		}
-		return strings.Compare(a.uid, b.uid)
-	})
-
-	cal := ical.NewCalendar()
-	cal.Props.SetText(ical.PropVersion, "2.0")
-	cal.Props.SetText(ical.PropProductID, ProductID)
-	setText(cal.Props, "X-WR-CALNAME", cfg.Calendar.Name)
-	setText(cal.Props, "NAME", cfg.Calendar.Name)
-	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
-	cal.Props.Set(durationProp("REFRESH-INTERVAL", time.Hour, true))
-	cal.Props.Set(durationProp("X-PUBLISHED-TTL", time.Hour, false))
-	for _, e := range entries {
-		cal.Children = append(cal.Children, e.comp)
-	}
-	res.Events = len(entries)
-	res.Data, err = encode(cal)
-	return res, err
+	f.Retain(live)
+	res.Events = f.Len()
+	res.Data = f.Bytes()
+	return res, nil
 }
 
 // encode writes cal with go-ical's encoder through the folder. go-ical
@@ -163,48 +132,6 @@ func eventComponent(e Event, obsidianVault string) *ical.Component {
 		ev.Children = append(ev.Children, alarm)
 	}
 	return ev.Component
-}
-
-// stamp sets DTSTAMP, LAST-MODIFIED and SEQUENCE: the previous ones when
-// the event did not change, else now and the next sequence number.
-func stamp(comp *ical.Component, old *previousEvent, now time.Time) {
-	stampAt, seq := now, 0
-	if old != nil {
-		if old.content == content(comp) {
-			stampAt, seq = old.stamp, old.sequence
-		} else {
-			seq = old.sequence + 1
-		}
-	}
-	comp.Props.SetDateTime(ical.PropDateTimeStamp, stampAt)
-	comp.Props.SetDateTime(ical.PropLastModified, stampAt)
-	seqProp := ical.NewProp(ical.PropSequence)
-	seqProp.Value = strconv.Itoa(seq)
-	comp.Props.Set(seqProp)
-}
-
-// content is an event's encoding without the properties that record when
-// it changed: two events with the same content are the same event.
-func content(comp *ical.Component) string {
-	c := *comp
-	c.Props = ical.Props{}
-	for name, values := range comp.Props {
-		switch name {
-		case ical.PropDateTimeStamp, ical.PropLastModified, ical.PropSequence:
-		default:
-			c.Props[name] = values
-		}
-	}
-	var buf bytes.Buffer
-	cal := ical.NewCalendar()
-	cal.Props.SetText(ical.PropVersion, "2.0")
-	cal.Props.SetText(ical.PropProductID, ProductID)
-	cal.Children = []*ical.Component{&c}
-	c.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
-	if err := ical.NewEncoder(&buf).Encode(cal); err != nil {
-		return "unencodable: " + err.Error()
-	}
-	return buf.String()
 }
 
 // setText sets a text property that go-ical does not know, without the

@@ -1,0 +1,351 @@
+package calendar
+
+import (
+	"bytes"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/emersion/go-ical"
+
+	"followup/vault"
+)
+
+// A Feed is the calendar held event by event, each already encoded, so
+// that a change to one note re-encodes that note's events only. The zero
+// Feed is not usable: make one with NewFeed.
+type Feed struct {
+	cfg    *vault.Config
+	events map[string]*block // by UID
+	byNote map[string][]string
+	head   []byte // the calendar's encoding up to its first event
+	tail   []byte
+}
+
+// A block is one encoded event.
+type block struct {
+	uid      string
+	note     string    // the hash of its note's path (X-FOLLOWUP-NOTE)
+	start    time.Time // the sort key: midnight UTC for all-day events
+	stamp    time.Time
+	sequence int
+	data     []byte // BEGIN:VEVENT … END:VEVENT, folded, CRLF
+}
+
+// NewFeed starts a feed for cfg from the calendar file as last written
+// (nil for none). An unreadable previous file gives an empty feed and an
+// error saying why; the feed is still usable.
+func NewFeed(cfg *vault.Config, previous []byte) (*Feed, error) {
+	f := &Feed{cfg: cfg, events: map[string]*block{}, byNote: map[string][]string{}}
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, ProductID)
+	setText(cal.Props, "X-WR-CALNAME", cfg.Calendar.Name)
+	setText(cal.Props, "NAME", cfg.Calendar.Name)
+	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
+	cal.Props.Set(durationProp("REFRESH-INTERVAL", time.Hour, true))
+	cal.Props.Set(durationProp("X-PUBLISHED-TTL", time.Hour, false))
+	empty, err := encode(cal)
+	if err != nil {
+		return nil, err
+	}
+	end := bytes.LastIndex(empty, []byte("END:VCALENDAR\r\n"))
+	f.head, f.tail = empty[:end], empty[end:]
+	blocks, err := splitEvents(previous)
+	for _, b := range blocks {
+		f.put(b)
+	}
+	return f, err
+}
+
+func (f *Feed) put(b *block) {
+	if old, ok := f.events[b.uid]; ok {
+		f.unlink(old)
+	}
+	f.events[b.uid] = b
+	f.byNote[b.note] = append(f.byNote[b.note], b.uid)
+}
+
+func (f *Feed) unlink(b *block) {
+	uids := slices.DeleteFunc(f.byNote[b.note], func(u string) bool { return u == b.uid })
+	if len(uids) == 0 {
+		delete(f.byNote, b.note)
+	} else {
+		f.byNote[b.note] = uids
+	}
+}
+
+// SetNote makes the feed hold the events of note n and no others of its
+// path. An event that did not change keeps its DTSTAMP, LAST-MODIFIED and
+// SEQUENCE; a changed one gets now and SEQUENCE+1. It reports whether any
+// event changed.
+func (f *Feed) SetNote(n *vault.Note, now time.Time) (bool, error) {
+	now = now.UTC().Truncate(time.Second)
+	hash := noteHash(n.Path)
+	changed := false
+	wanted := map[string]bool{}
+	for _, e := range Schedule(n, f.cfg) {
+		wanted[e.UID] = true
+		b, err := f.encodeEvent(e, f.events[e.UID], now)
+		if err != nil {
+			return changed, err
+		}
+		if old := f.events[e.UID]; old == nil || !bytes.Equal(old.data, b.data) {
+			changed = true
+		}
+		f.put(b)
+	}
+	for _, uid := range slices.Clone(f.byNote[hash]) {
+		if !wanted[uid] {
+			f.unlink(f.events[uid])
+			delete(f.events, uid)
+			changed = true
+		}
+	}
+	return changed, nil
+}
+
+// Drop removes the events of the note at path p, which is gone. It
+// reports whether there were any.
+func (f *Feed) Drop(p string) bool {
+	hash := noteHash(p)
+	uids := f.byNote[hash]
+	for _, uid := range uids {
+		delete(f.events, uid)
+	}
+	delete(f.byNote, hash)
+	return len(uids) > 0
+}
+
+// Retain drops the events of every note whose path keep does not report.
+func (f *Feed) Retain(paths []string) {
+	keep := map[string]bool{}
+	for _, p := range paths {
+		keep[noteHash(p)] = true
+	}
+	for hash, uids := range f.byNote {
+		if !keep[hash] {
+			for _, uid := range uids {
+				delete(f.events, uid)
+			}
+			delete(f.byNote, hash)
+		}
+	}
+}
+
+// Len returns the number of events.
+func (f *Feed) Len() int { return len(f.events) }
+
+// Bytes encodes the calendar: events sorted by start, then UID.
+func (f *Feed) Bytes() []byte {
+	blocks := make([]*block, 0, len(f.events))
+	size := len(f.head) + len(f.tail)
+	for _, b := range f.events {
+		blocks = append(blocks, b)
+		size += len(b.data)
+	}
+	slices.SortFunc(blocks, func(a, b *block) int {
+		if c := a.start.Compare(b.start); c != 0 {
+			return c
+		}
+		return strings.Compare(a.uid, b.uid)
+	})
+	out := make([]byte, 0, size)
+	out = append(out, f.head...)
+	for _, b := range blocks {
+		out = append(out, b.data...)
+	}
+	return append(out, f.tail...)
+}
+
+// encodeEvent encodes e, stamped as old was when nothing else changed.
+func (f *Feed) encodeEvent(e Event, old *block, now time.Time) (*block, error) {
+	comp := eventComponent(e, f.cfg.ObsidianVault)
+	b := &block{uid: e.UID, note: noteHash(e.Note), start: e.sortKey(), stamp: now}
+	if old != nil {
+		b.stamp, b.sequence = old.stamp, old.sequence
+	}
+	data, err := encodeComponent(comp, b.stamp, b.sequence)
+	if err != nil {
+		return nil, err
+	}
+	if old != nil && !bytes.Equal(unstamped(data), unstamped(old.data)) {
+		b.stamp, b.sequence = now, old.sequence+1
+		if data, err = encodeComponent(comp, b.stamp, b.sequence); err != nil {
+			return nil, err
+		}
+	}
+	b.data = data
+	return b, nil
+}
+
+// encodeComponent encodes one VEVENT with its stamps, folded.
+func encodeComponent(comp *ical.Component, stampAt time.Time, seq int) ([]byte, error) {
+	comp.Props.SetDateTime(ical.PropDateTimeStamp, stampAt)
+	comp.Props.SetDateTime(ical.PropLastModified, stampAt)
+	seqProp := ical.NewProp(ical.PropSequence)
+	seqProp.Value = strconv.Itoa(seq)
+	comp.Props.Set(seqProp)
+	cal := ical.NewCalendar()
+	cal.Props.SetText(ical.PropVersion, "2.0")
+	cal.Props.SetText(ical.PropProductID, ProductID)
+	cal.Children = []*ical.Component{comp}
+	var buf bytes.Buffer
+	fw := &folder{w: &buf}
+	if err := ical.NewEncoder(fw).Encode(cal); err != nil {
+		return nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, err
+	}
+	out := buf.Bytes()
+	begin := bytes.Index(out, []byte(beginEvent))
+	end := bytes.LastIndex(out, []byte(endEvent))
+	return out[begin : end+len(endEvent)], nil
+}
+
+const (
+	beginEvent = "BEGIN:VEVENT\r\n"
+	endEvent   = "END:VEVENT\r\n"
+)
+
+// stampLines are the lines that record when an event changed rather than
+// what it is.
+var stampLines = [][]byte{[]byte("DTSTAMP"), []byte("LAST-MODIFIED"), []byte("SEQUENCE")}
+
+// unstamped returns an encoded event without its stamp lines: two events
+// with the same unstamped encoding are the same event.
+func unstamped(data []byte) []byte {
+	out := make([]byte, 0, len(data))
+	for line := range bytes.Lines(data) {
+		if !isStampLine(line) {
+			out = append(out, line...)
+		}
+	}
+	return out
+}
+
+func isStampLine(line []byte) bool {
+	for _, name := range stampLines {
+		if rest, ok := bytes.CutPrefix(line, name); ok && len(rest) > 0 && (rest[0] == ':' || rest[0] == ';') {
+			return true
+		}
+	}
+	return false
+}
+
+var errPrevious = errors.New("calendar: cannot read the previous calendar")
+
+// splitEvents cuts a calendar file as this package writes it into its
+// events, reading from each what the feed needs. A file that is not such
+// a calendar gives an error; what could be read of it is returned.
+func splitEvents(data []byte) ([]*block, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	// A file saved by an editor may have lost its CRs.
+	if !bytes.Contains(data, []byte("\r\n")) {
+		data = bytes.ReplaceAll(data, []byte("\n"), []byte("\r\n"))
+	}
+	if !bytes.HasPrefix(data, []byte("BEGIN:VCALENDAR\r\n")) || !bytes.HasSuffix(bytes.TrimRight(data, "\r\n"), []byte("END:VCALENDAR")) {
+		return nil, errPrevious
+	}
+	var (
+		blocks []*block
+		bad    bool
+	)
+	rest := data
+	for {
+		i := bytes.Index(rest, []byte("\r\n"+beginEvent))
+		if i < 0 {
+			break
+		}
+		rest = rest[i+2:]
+		j := bytes.Index(rest, []byte("\r\n"+endEvent))
+		if j < 0 {
+			bad = true
+			break
+		}
+		raw := rest[:j+2+len(endEvent)]
+		rest = rest[len(raw)-2:]
+		b, ok := readBlock(raw)
+		if !ok {
+			bad = true
+			continue
+		}
+		blocks = append(blocks, b)
+	}
+	if bad {
+		return blocks, errPrevious
+	}
+	return blocks, nil
+}
+
+// readBlock reads the UID, note, start and stamps of an encoded event.
+func readBlock(raw []byte) (*block, bool) {
+	b := &block{data: bytes.Clone(raw)}
+	unfolded := bytes.ReplaceAll(raw, []byte("\r\n "), nil)
+	depth := 0 // inside a VALARM, DESCRIPTION and such are the alarm's
+	for line := range bytes.Lines(unfolded) {
+		line = bytes.TrimSuffix(line, []byte("\r\n"))
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok {
+			return nil, false
+		}
+		name, params, _ := bytes.Cut(name, []byte(";"))
+		switch {
+		case string(name) == "BEGIN" && string(value) != "VEVENT":
+			depth++
+		case string(name) == "END" && string(value) != "VEVENT":
+			depth--
+		case depth > 0:
+		case string(name) == "UID":
+			b.uid = unescapeText(string(value))
+		case string(name) == propNote:
+			b.note = string(value)
+		case string(name) == "SEQUENCE":
+			b.sequence, _ = strconv.Atoi(string(value))
+		case string(name) == "DTSTAMP":
+			t, err := time.Parse("20060102T150405Z", string(value))
+			if err != nil {
+				return nil, false
+			}
+			b.stamp = t
+		case string(name) == "DTSTART":
+			layout := "20060102T150405Z"
+			if bytes.Contains(params, []byte("VALUE=DATE")) {
+				layout = "20060102"
+			}
+			t, err := time.Parse(layout, string(value))
+			if err != nil {
+				return nil, false
+			}
+			b.start = t
+		}
+	}
+	return b, b.uid != ""
+}
+
+// unescapeText undoes RFC 5545's escaping of a TEXT value.
+func unescapeText(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+			switch s[i] {
+			case 'n', 'N':
+				sb.WriteByte('\n')
+			default:
+				sb.WriteByte(s[i])
+			}
+			continue
+		}
+		sb.WriteByte(s[i])
+	}
+	return sb.String()
+}
