@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -35,6 +36,7 @@ type unit struct {
 	subjectEnd int    // template text: the subject comes first, then the body
 	template   string // the template's source, to find template text in
 	fallback   vault.Pos
+	shared     bool // template text: the same in many drafts
 }
 
 // A finding is one problem at a byte offset of a unit's text.
@@ -102,16 +104,26 @@ func dataValues(n *vault.Note, d Draft, c vault.Candidate) []string {
 	return values
 }
 
-// blankValues replaces each of values in text by spaces, longest first,
-// keeping every other offset where it was.
+// blankValues replaces each of values in text by a mark, longest first:
+// what is left is the template's own text, the same in every draft made
+// from it.
 func blankValues(text string, values []string) string {
-	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
 	for _, v := range values {
 		if strings.TrimSpace(v) != "" {
-			text = strings.ReplaceAll(text, v, strings.Repeat(" ", len(v)))
+			text = strings.ReplaceAll(text, v, valueMark)
 		}
 	}
 	return text
+}
+
+// valueMark stands for a value in a template's text: neither a word nor a
+// space, so that "the {{.Company}} the" is not a doubled word.
+const valueMark = "\u2060" // WORD JOINER
+
+// sortValues sorts values longest first, for blankValues.
+func sortValues(values []string) []string {
+	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
+	return values
 }
 
 // Proofread checks the drafts of a ready note the way a careful friend
@@ -143,8 +155,9 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 	for _, d := range drafts {
 		// What the note and the configuration wrote is checked at its
 		// own place: what is left is the template's.
-		text := blankValues(d.Subject+"\n\n"+d.Markdown, dataValues(n, d, cfg.Candidate))
-		u := unit{text: text, subjectEnd: len(d.Subject), path: d.Template, fallback: d.To.Pos}
+		values := sortValues(dataValues(n, d, cfg.Candidate))
+		subject := blankValues(d.Subject, values)
+		u := unit{text: subject + "\n\n" + blankValues(d.Markdown, values), subjectEnd: len(subject), path: d.Template, fallback: d.To.Pos, shared: true}
 		if tmpl := t.byName[templateOf(d)]; tmpl != nil {
 			u.template = tmpl.source
 		}
@@ -160,7 +173,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 			Code: f.code, Message: f.message, Suggestion: f.suggestion})
 	}
 	for _, u := range units {
-		for _, f := range proofreadText(blankCode(u.text), names) {
+		for _, f := range proofreadText(blankCode(u.text), names, u.shared) {
 			path, p := u.pos(f)
 			add(path, p, f)
 		}
@@ -196,14 +209,51 @@ func templateOf(d Draft) string {
 	return ""
 }
 
-// proofreadText runs the checks of the text itself.
-func proofreadText(text string, names []string) []finding {
+// proofreadText runs the checks of the text itself. The checks that do
+// not depend on names are remembered for shared text, a template's, which
+// is the same in every draft made from it.
+func proofreadText(text string, names []string, shared bool) []finding {
 	var fs []finding
 	fs = append(fs, placeholders(text, names)...)
-	fs = append(fs, misspellings(text)...)
-	fs = append(fs, doubledWords(text)...)
-	fs = append(fs, tone(text)...)
+	if shared {
+		fs = append(fs, textFindings.get(text)...)
+	} else {
+		fs = append(fs, plainFindings(text)...)
+	}
 	fs = append(fs, misspelledNames(text, names)...)
+	return fs
+}
+
+// plainFindings are the findings of the checks that look at the text
+// alone.
+func plainFindings(text string) []finding {
+	return slices.Concat(misspellings(text), doubledWords(text), tone(text))
+}
+
+// textFindings remembers plainFindings of template text. It is emptied
+// when it grows large: a template that writes a date makes text of its
+// own for every note.
+var textFindings = memo{m: map[string][]finding{}}
+
+type memo struct {
+	mu sync.Mutex
+	m  map[string][]finding
+}
+
+func (c *memo) get(text string) []finding {
+	c.mu.Lock()
+	fs, ok := c.m[text]
+	c.mu.Unlock()
+	if ok {
+		return fs
+	}
+	fs = plainFindings(text)
+	c.mu.Lock()
+	if len(c.m) >= 4096 {
+		clear(c.m)
+	}
+	c.m[text] = fs
+	c.mu.Unlock()
 	return fs
 }
 
@@ -375,20 +425,18 @@ func lineStarts(text string) []int {
 	return starts
 }
 
-var wordRE = regexp.MustCompile(`[\p{L}\p{N}]+(?:['’][\p{L}]+)*`)
-
 // legitDoubles are words English repeats on purpose ("that that", "had
 // had"), and "please please", which tone reports.
 var legitDoubles = map[string]bool{"that": true, "had": true, "is": true, "please": true}
 
 func doubledWords(text string) []finding {
 	var fs []finding
-	words := wordRE.FindAllStringIndex(text, -1)
+	words := tokens(text)
 	for i := 1; i < len(words); i++ {
-		a, b := text[words[i-1][0]:words[i-1][1]], text[words[i][0]:words[i][1]]
-		gap := text[words[i-1][1]:words[i][0]]
+		a, b := words[i-1].word, words[i].word
+		gap := text[words[i-1].end:words[i].start]
 		if strings.EqualFold(a, b) && strings.TrimSpace(gap) == "" && !legitDoubles[strings.ToLower(a)] && !unicode.IsDigit([]rune(a)[0]) {
-			fs = append(fs, finding{off: words[i-1][0], n: words[i][1] - words[i-1][0], code: CodeSpelling, what: a + gap + b,
+			fs = append(fs, finding{off: words[i-1].start, n: words[i].end - words[i-1].start, code: CodeSpelling, what: a + gap + b,
 				suggestion: a, message: fmt.Sprintf("%q is doubled: write it once", a+" "+b)})
 		}
 	}

@@ -9,7 +9,7 @@ import (
 func findings(text string, names ...string) []string {
 	var out []string
 	text = blankCode(text)
-	for _, f := range proofreadText(text, names) {
+	for _, f := range proofreadText(text, names, false) {
 		out = append(out, f.code+":"+text[f.off:f.off+f.n])
 	}
 	return out

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"strconv"
@@ -96,6 +97,21 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, []vault.Diagnostic) {
 		t.byName[name] = tmpl
 	}
 	return t, diags
+}
+
+// Same reports whether t and u are the same templates, read from the same
+// files: drafts made with one are the drafts the other makes.
+func (t *Templates) Same(u *Templates) bool {
+	if t == nil || u == nil || !maps.Equal(t.broken, u.broken) || len(t.byName) != len(u.byName) {
+		return false
+	}
+	for name, a := range t.byName {
+		b, ok := u.byName[name]
+		if !ok || a.Path != b.Path || a.source != b.source {
+			return false
+		}
+	}
+	return true
 }
 
 // CodeTemplate is the code of a problem in a template.

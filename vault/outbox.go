@@ -137,7 +137,10 @@ type SyncStats struct {
 // longer wanted is removed, unless it comes from a note in keep (a note
 // with errors keeps its drafts until it is fixed). A file that cannot be
 // written does not stop the others: the errors are returned together.
-func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+//
+// Only the files of notes in scope are considered for removal; a nil scope
+// is every note.
+func (o *Outbox) Sync(files []File, scope func(note string) bool, keep map[string]bool) (SyncStats, []Diagnostic, error) {
 	var (
 		st    SyncStats
 		diags []Diagnostic
@@ -172,7 +175,7 @@ func (o *Outbox) Sync(files []File, keep map[string]bool) (SyncStats, []Diagnost
 	}
 	for _, name := range sortedKeys(o.manifest.Files) {
 		rec := o.manifest.Files[name]
-		if wanted[name] || rec.Note == "" || keep[rec.Note] {
+		if wanted[name] || rec.Note == "" || keep[rec.Note] || scope != nil && !scope(rec.Note) {
 			continue
 		}
 		cur, err := o.root.ReadFile(o.Path(name))
@@ -244,12 +247,53 @@ func (o *Outbox) Close() error {
 	if !o.changed {
 		return nil
 	}
-	data, err := json.MarshalIndent(o.manifest, "", "  ")
-	if err != nil {
-		return err
-	}
 	o.changed = false
-	return o.writeAtomic(o.Path(ManifestFile), append(data, '\n'))
+	return o.writeAtomic(o.Path(ManifestFile), o.manifest.encode())
+}
+
+// encode writes the manifest as JSON, one file a line, sorted: it is
+// rewritten after every change, so it must be quick to write for tens of
+// thousands of files, and it should stay readable.
+func (m *manifest) encode() []byte {
+	names := sortedKeys(m.Files)
+	out := make([]byte, 0, 64+len(names)*160)
+	out = fmt.Appendf(out, "{\"version\": %d, \"files\": {", m.Version)
+	for i, name := range names {
+		rec := m.Files[name]
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, "\n  "...)
+		out = appendJSONString(out, name)
+		out = append(out, `: {"hash": `...)
+		out = appendJSONString(out, rec.Hash)
+		if rec.Note != "" {
+			out = append(out, `, "note": `...)
+			out = appendJSONString(out, rec.Note)
+		}
+		out = append(out, '}')
+	}
+	if len(names) > 0 {
+		out = append(out, '\n')
+	}
+	return append(out, "}}\n"...)
+}
+
+// appendJSONString appends s, valid UTF-8, as a JSON string.
+func appendJSONString(out []byte, s string) []byte {
+	const hexDigits = "0123456789abcdef"
+	out = append(out, '"')
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c < 0x20:
+			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+		default:
+			out = append(out, c)
+		}
+	}
+	return append(out, '"')
 }
 
 func (o *Outbox) writeAtomic(full string, data []byte) error {

@@ -1,8 +1,10 @@
 package vault
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -91,5 +93,24 @@ func TestOutboxIsAFile(t *testing.T) {
 	defer root.Close()
 	if _, err := OpenOutbox(root, "outbox"); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
 		t.Errorf("OpenOutbox on a file = %v", err)
+	}
+}
+
+func TestManifestEncoding(t *testing.T) {
+	m := manifest{Version: 1, Files: map[string]entry{
+		"calendar.ics":                {Hash: "sha256:00"},
+		`a "quoted"\name/x.eml`:       {Hash: "sha256:01", Note: "interviews/tab\tand\x01.md"},
+		"zoë/ünïcode — dash.md":       {Hash: "sha256:02", Note: "Zoë.md"},
+		"2026-11-18-acme/jane-doe.md": {Hash: "sha256:03", Note: "interviews/2026-11-18 Acme.md"},
+	}}
+	var back manifest
+	if err := json.Unmarshal(m.encode(), &back); err != nil {
+		t.Fatalf("the manifest is not JSON: %v\n%s", err, m.encode())
+	}
+	if !reflect.DeepEqual(back, m) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", back, m)
+	}
+	if empty := (&manifest{Version: 1, Files: map[string]entry{}}).encode(); !json.Valid(empty) {
+		t.Errorf("empty manifest is not JSON: %s", empty)
 	}
 }

@@ -87,18 +87,52 @@ func noteContact(p string, root *yaml.Node) *Person {
 func NewIndex(paths []string, read func(string) ([]byte, error)) *Index {
 	ps := &Index{byName: map[string][]string{}, byPath: map[string]string{}, read: read, loaded: map[string]*personNote{}}
 	for _, p := range paths {
-		stem := linkKey(strings.TrimSuffix(p, path.Ext(p)))
-		ps.byPath[stem] = p
-		base := path.Base(stem)
-		ps.byName[base] = append(ps.byName[base], p)
-	}
-	for _, list := range ps.byName {
-		// Obsidian prefers the note closest to the vault's root.
-		slices.SortFunc(list, func(a, b string) int {
-			return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), cmp.Compare(a, b))
-		})
+		ps.Add(p)
 	}
 	return ps
+}
+
+// SetRead sets how the index reads a person note.
+func (ps *Index) SetRead(read func(string) ([]byte, error)) { ps.read = read }
+
+// Add indexes the Markdown file at the vault path p, new in the vault.
+func (ps *Index) Add(p string) {
+	stem := linkKey(strings.TrimSuffix(p, path.Ext(p)))
+	ps.byPath[stem] = p
+	base := path.Base(stem)
+	list := ps.byName[base]
+	// Obsidian prefers the note closest to the vault's root.
+	i, found := slices.BinarySearchFunc(list, p, closerToRoot)
+	if !found {
+		ps.byName[base] = slices.Insert(list, i, p)
+	}
+}
+
+func closerToRoot(a, b string) int {
+	return cmp.Or(cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")), cmp.Compare(a, b))
+}
+
+// Remove forgets the Markdown file at p, gone from the vault.
+func (ps *Index) Remove(p string) {
+	stem := linkKey(strings.TrimSuffix(p, path.Ext(p)))
+	if ps.byPath[stem] == p {
+		delete(ps.byPath, stem)
+	}
+	base := path.Base(stem)
+	if list := slices.DeleteFunc(ps.byName[base], func(q string) bool { return q == p }); len(list) > 0 {
+		ps.byName[base] = list
+	} else {
+		delete(ps.byName, base)
+	}
+	ps.Forget(p)
+}
+
+// Forget drops what was read of the person note at p, which changed: the
+// next link to it reads it again.
+func (ps *Index) Forget(p string) {
+	ps.mu.Lock()
+	delete(ps.loaded, p)
+	ps.mu.Unlock()
 }
 
 // resolve finds and reads the person note that target names.
@@ -130,14 +164,6 @@ func (ps *people) resolve(target string) (*Person, bool) {
 // LinkKey is the key under which a link, or a file that may be a link's
 // target, is looked up: the folded file name without .md.
 func LinkKey(p string) string { return path.Base(linkKey(strings.TrimSuffix(p, path.Ext(p)))) }
-
-// Reuse gives the index the person note p as an earlier Index read it,
-// unchanged since: it is not read again.
-func (ps *Index) Reuse(from *Index, p string) {
-	if pn, ok := from.loaded[p]; ok {
-		ps.loaded[p] = pn
-	}
-}
 
 // Person returns the person note p as read, with its problems, or nil
 // when no note linked to it.

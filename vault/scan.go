@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"io/fs"
 	"maps"
+	"path"
 	"runtime"
 	"slices"
 	"sync"
@@ -38,9 +39,16 @@ func (e Entry) file() file { return file{path: e.Path, target: e.Target, err: e.
 
 // Scan lists the Markdown files of the vault that may be notes, as Open
 // reads them, sorted by path.
-func Scan(fsys fs.FS, cfg *Config) []Entry {
+func Scan(fsys fs.FS, cfg *Config) []Entry { return ScanUnder(fsys, cfg, ".") }
+
+// ScanUnder lists the Markdown files that may be notes at or under the
+// vault path root, a file or a folder: none when root is skipped, or gone.
+func ScanUnder(fsys fs.FS, cfg *Config, root string) []Entry {
+	if cfg.Skip(root) {
+		return nil
+	}
 	v := &Vault{Config: cfg}
-	files := v.walk(fsys)
+	files := v.walk(fsys, root)
 	entries := make([]Entry, len(files))
 	for i, f := range files {
 		entries[i] = Entry{Path: f.path, Target: f.target, Err: f.err}
@@ -54,8 +62,18 @@ func Scan(fsys fs.FS, cfg *Config) []Entry {
 }
 
 // Skip reports whether the vault path p is never read as a note, nor
-// anything under it: hidden, the outbox, the templates, or ignored.
-func (c *Config) Skip(p string) bool { return (&Vault{Config: c}).skip(p) }
+// anything under it, because it or a folder it is in is hidden, the
+// outbox, the templates, or ignored.
+func (c *Config) Skip(p string) bool {
+	v := &Vault{Config: c}
+	for p != "." && p != "/" && p != "" {
+		if v.skip(p) {
+			return true
+		}
+		p = path.Dir(p)
+	}
+	return false
+}
 
 // EntryPaths returns the paths of entries.
 func EntryPaths(entries []Entry) []string {

@@ -70,12 +70,12 @@ type file struct {
 // Symbolic links to folders are not followed; a link to a file is read
 // when it stays inside the vault. Only regular files are read: a named
 // pipe would block the walk forever.
-func (v *Vault) walk(fsys fs.FS) []file {
+func (v *Vault) walk(fsys fs.FS, root string) []file {
 	var out []file
 	report := func(p string, sev Severity, code, msg string) {
 		out = append(out, file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: code, Message: msg}})
 	}
-	_ = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	_ = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if p != "." && v.skip(p) {
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
@@ -93,8 +93,13 @@ func (v *Vault) walk(fsys fs.FS) []file {
 			return nil
 		}
 		if err != nil {
-			if p == "." {
-				return err
+			if p == root {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil
+				}
+				if p == "." {
+					return err
+				}
 			}
 			if d == nil || d.IsDir() || isMarkdown(p) {
 				report(p, Error, CodeUnreadable, "cannot read: "+unwrapPathError(err).Error())

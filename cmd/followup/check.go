@@ -50,7 +50,7 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	if !*asJSON {
-		fmt.Fprintf(stderr, "followup: %s\n", summary(v))
+		fmt.Fprintf(stderr, "followup: %s\n", summary(v, v.Diagnostics))
 	}
 	if vault.HasErrors(v.Diagnostics) || *strict && len(v.Diagnostics) > 0 {
 		return errProblems
@@ -59,9 +59,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 }
 
 // summary says in one line what was read and found.
-func summary(v *vault.Vault) string {
+func summary(v *vault.Vault, ds []vault.Diagnostic) string {
 	errs, warns := 0, 0
-	for _, d := range v.Diagnostics {
+	for _, d := range ds {
 		if d.Severity == vault.Error {
 			errs++
 		} else {

@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"followup/calendar"
+	"followup/render"
+	"followup/vault"
+)
+
+// An engine builds the outbox and the calendar of one vault and keeps
+// what it made, note by note, so that the next build redoes only what
+// changed: the notes whose files changed, the notes that link to a person
+// note that changed or to a name that appeared or went, and every note
+// when the templates change. A change of followup.yaml needs a new engine.
+type engine struct {
+	w     *workspace
+	cfg   *vault.Config
+	ob    *vault.Outbox
+	feed  *calendar.Feed
+	index *vault.Index
+
+	tmpls     *render.Templates
+	tmplDiags []vault.Diagnostic
+
+	entries map[string]vault.Entry
+	results map[string]*vault.FileResult
+	renders map[string]*rendered // by note path
+	live    map[string]bool      // the notes without errors at the last build
+	v       *vault.Vault         // as last assembled
+	calData []byte               // the calendar as last written
+	started bool
+}
+
+// rendered is what became of a note's drafts.
+type rendered struct {
+	folder string
+	diags  []vault.Diagnostic
+	broken bool // a draft could not be made: the note keeps its outputs
+}
+
+// A pass says what one build did.
+type pass struct {
+	Changed  []string // vault paths that changed, were added or went
+	Parsed   int
+	Rendered int
+	Sync     vault.SyncStats
+	Calendar string // what became of the calendar
+	Diags    []vault.Diagnostic
+	Touched  map[string]bool // the paths this pass read or rendered
+	Took     time.Duration
+}
+
+// newEngine opens the outbox of the workspace w, whose configuration is
+// loaded.
+func newEngine(w *workspace) (*engine, error) {
+	ob, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
+	if err != nil {
+		return nil, err
+	}
+	return &engine{
+		w: w, cfg: w.cfg, ob: ob,
+		index:   vault.NewIndex(nil, nil),
+		entries: map[string]vault.Entry{}, results: map[string]*vault.FileResult{},
+		renders: map[string]*rendered{}, live: map[string]bool{},
+	}, nil
+}
+
+// build brings the outbox and the calendar up to date. With paths nil it
+// scans the whole vault; otherwise it looks only at those vault paths
+// (files or folders, present or gone), as a watcher reports them.
+func (e *engine) build(paths []string, now time.Time) (*pass, error) {
+	start := time.Now()
+	p := &pass{Touched: map[string]bool{}}
+	first := !e.started
+	e.started = true
+
+	// What changed on disk.
+	old := e.entries
+	if paths == nil {
+		e.entries = map[string]vault.Entry{}
+		for _, en := range vault.Scan(e.w.fsys, e.cfg) {
+			e.entries[en.Path] = en
+		}
+	} else {
+		e.entries = maps.Clone(old)
+		for _, root := range paths {
+			for q := range e.entries {
+				if q == root || strings.HasPrefix(q, root+"/") {
+					delete(e.entries, q)
+				}
+			}
+			for _, en := range vault.ScanUnder(e.w.fsys, e.cfg, root) {
+				e.entries[en.Path] = en
+			}
+		}
+	}
+	e.index.SetRead(vault.ReadVia(e.w.fsys, slices.Collect(maps.Values(e.entries))))
+	dirty := map[string]bool{}
+	var gone []string
+	linkKeys := map[string]bool{} // names that appeared or went
+	for q, en := range e.entries {
+		was, ok := old[q]
+		switch {
+		case !ok:
+			e.index.Add(q)
+			linkKeys[vault.LinkKey(q)] = true
+			dirty[q] = true
+		case was != en:
+			e.index.Forget(q)
+			dirty[q] = true
+		}
+	}
+	for q := range old {
+		if _, ok := e.entries[q]; !ok {
+			gone = append(gone, q)
+			e.index.Remove(q)
+			linkKeys[vault.LinkKey(q)] = true
+		}
+	}
+	slices.Sort(gone)
+	p.Changed = slices.Concat(slices.Sorted(maps.Keys(dirty)), gone)
+	changedPeople := map[string]bool{}
+	for q := range dirty {
+		changedPeople[q] = true
+	}
+	for _, q := range gone {
+		changedPeople[q] = true
+		delete(e.results, q)
+	}
+	// The notes that link to what changed.
+	for q, r := range e.results {
+		if slices.ContainsFunc(r.People, func(s string) bool { return changedPeople[s] }) ||
+			slices.ContainsFunc(r.Links, func(s string) bool { return linkKeys[s] }) {
+			dirty[q] = true
+		}
+	}
+
+	// Read what changed, on every core.
+	toParse := slices.Sorted(maps.Keys(dirty))
+	parsed := make([]*vault.FileResult, len(toParse))
+	vault.Parallel(len(toParse), func(i int) {
+		parsed[i] = vault.ParseFile(e.w.fsys, e.entries[toParse[i]], e.cfg, e.index)
+	})
+	for _, r := range parsed {
+		e.results[r.Path] = r
+		p.Touched[r.Path] = true
+		p.Touched = addAll(p.Touched, r.People)
+	}
+	p.Parsed = len(parsed)
+	results := make([]*vault.FileResult, 0, len(e.results))
+	for _, q := range slices.Sorted(maps.Keys(e.results)) {
+		results = append(results, e.results[q])
+	}
+	v := vault.Assemble(e.cfg, results, e.index)
+	e.v = v
+
+	// Templates: when they change, every draft does.
+	tmpls, tmplDiags := render.LoadTemplates(e.w.fsys, e.cfg.Templates)
+	tmplChanged := !tmpls.Same(e.tmpls)
+	if tmplChanged {
+		e.tmpls, e.tmplDiags = tmpls, tmplDiags
+		for _, d := range tmplDiags {
+			p.Touched[d.Path] = true
+		}
+	}
+
+	// Render the notes whose drafts may have changed.
+	folders := noteFolders(v)
+	live := map[string]bool{}
+	var toRender []*vault.Note
+	for _, n := range v.Notes {
+		live[n.Path] = true
+		r := e.renders[n.Path]
+		if tmplChanged || dirty[n.Path] || !e.live[n.Path] || r == nil || r.folder != folders[n.Path] {
+			toRender = append(toRender, n)
+		}
+	}
+	out := make([][]vault.File, len(toRender))
+	renders := make([]*rendered, len(toRender))
+	vault.Parallel(len(toRender), func(i int) {
+		n := toRender[i]
+		renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, folders[n.Path])
+	})
+	var files []vault.File
+	scope := map[string]bool{}
+	for i, n := range toRender {
+		e.renders[n.Path] = renders[i]
+		files = append(files, out[i]...)
+		scope[n.Path] = true
+		p.Touched[n.Path] = true
+	}
+	for _, q := range gone {
+		scope[q] = true
+		delete(e.renders, q)
+	}
+	p.Rendered = len(toRender)
+	keep := v.Keep()
+	for q, r := range e.renders {
+		if r.broken {
+			keep[q] = true
+		}
+	}
+	var errs []error
+	inScope := func(note string) bool { return scope[note] }
+	if first {
+		inScope = nil // every note: the outbox may hold drafts of notes deleted since
+	}
+	st, syncDiags, err := e.ob.Sync(files, inScope, keep)
+	p.Sync = st
+	errs = append(errs, err)
+
+	// The calendar: the events of the notes that changed.
+	var calDiags []vault.Diagnostic
+	if e.feed == nil {
+		calDiags, err = e.openFeed()
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, n := range v.Notes {
+		if dirty[n.Path] || !e.live[n.Path] || first {
+			if _, err := e.feed.SetNote(n, now); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	for _, q := range gone {
+		e.feed.Drop(q)
+	}
+	if first {
+		e.feed.Retain(slices.Concat(slices.Collect(maps.Keys(keep)), slices.Collect(maps.Keys(live))))
+	}
+	e.live = live
+	p.Calendar, err = e.writeCalendar()
+	errs = append(errs, err)
+	// The manifest is saved whatever failed: it must know every file
+	// that was written.
+	errs = append(errs, e.ob.Close())
+
+	ds := slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, v.Overdue(now))
+	for _, n := range v.Notes {
+		ds = append(ds, e.renders[n.Path].diags...)
+	}
+	p.Diags = tidyDiagnostics(ds, e.cfg)
+	p.Took = time.Since(start)
+	return p, errors.Join(errs...)
+}
+
+func addAll(set map[string]bool, items []string) map[string]bool {
+	for _, s := range items {
+		set[s] = true
+	}
+	return set
+}
+
+// openFeed starts the calendar from the file last written, and says so
+// when that file is not what the tool wrote.
+func (e *engine) openFeed() ([]vault.Diagnostic, error) {
+	name := e.cfg.Calendar.File
+	prev, _ := e.ob.Read(name)
+	feed, err := calendar.NewFeed(e.cfg, prev)
+	if feed == nil {
+		return nil, err
+	}
+	e.feed = feed
+	if err != nil || e.ob.EditedByHand(name) {
+		return []vault.Diagnostic{{
+			Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
+			Message: name + " differs from what followup last wrote: it is generated, so it was rewritten",
+		}}, nil
+	}
+	e.calData = prev
+	return nil, nil
+}
+
+// writeCalendar writes the calendar when its bytes changed, and says what
+// it did.
+func (e *engine) writeCalendar() (string, error) {
+	name := e.cfg.Calendar.File
+	data := e.feed.Bytes()
+	state := "unchanged"
+	if !bytes.Equal(data, e.calData) || e.calData == nil {
+		wrote, err := e.ob.Write(name, data)
+		if err != nil {
+			return "", err
+		}
+		if wrote {
+			state = "written"
+		}
+		e.calData = data
+	}
+	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
+}
+
+// renderNote renders the drafts of n into the files of its outbox folder,
+// in memory, with their problems.
+func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []vault.File) {
+	r := &rendered{folder: folder}
+	var plan *render.FollowUpPlan
+	if num, _, ok := calendar.NextFollowUp(n, cfg.Rules); ok {
+		plan = &render.FollowUpPlan{N: num, Of: cfg.Rules.MaxFollowUps}
+	}
+	drafts, diags := tmpls.Drafts(n, cfg, plan)
+	if len(diags) > 0 {
+		r.broken = true
+		r.diags = append(r.diags, diags...)
+	}
+	r.diags = append(r.diags, tmpls.Proofread(n, drafts, cfg)...)
+	var files []vault.File
+	for _, d := range drafts {
+		byExt, err := d.Files(cfg)
+		if err != nil {
+			r.broken = true
+			r.diags = append(r.diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Error,
+				Code: render.CodeTemplate, Message: fmt.Sprintf("cannot render the draft for %s: %v", d.To.Name, err)})
+			continue
+		}
+		group := folder + "/" + d.Name
+		for _, ext := range slices.Sorted(maps.Keys(byExt)) {
+			files = append(files, vault.File{Name: group + ext, Note: n.Path, Group: group, Data: byExt[ext]})
+		}
+	}
+	return r, files
+}
+
+// noteFolders names the outbox folder of every interview note after its
+// file name; when two notes in different folders share a name, the second
+// by path gets NAME-2. Notes with errors count too, so that a note that
+// breaks does not move another's folder.
+func noteFolders(v *vault.Vault) map[string]string {
+	paths := slices.Clone(v.Failed)
+	for _, n := range v.Notes {
+		paths = append(paths, n.Path)
+	}
+	slices.Sort(paths)
+	taken := map[string]bool{}
+	folders := map[string]string{}
+	for _, p := range paths {
+		base := render.Slug(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+		name := base
+		for i := 2; taken[name]; i++ {
+			name = fmt.Sprintf("%s-%d", base, i)
+		}
+		taken[name] = true
+		folders[p] = name
+	}
+	return folders
+}
