@@ -34,8 +34,8 @@ var benchVaults sync.Map // int → *benchVault
 
 type benchVault struct {
 	dir   string
-	notes []string    // vault paths of every Markdown file
-	out   [][]byte    // the files a build writes, for the floor to write as many
+	notes []string // vault paths of every Markdown file
+	out   [][]byte // the files a build writes, for the floor to write as many
 	floor time.Duration
 }
 

@@ -65,6 +65,8 @@ Commands:
 	new         start the note of an interview you just had
 	check       report problems in the notes (--json, --strict)
 	build       check, then write the outbox and the calendar
+	watch       build, then rebuild on every change (--poll D)
+	serve       watch, and serve the calendar over HTTP (--addr, --token)
 	status      what is overdue, due today and coming up (--days N, --json)
 	completion  print a completion script for bash, zsh or fish
 	version     print the version
@@ -124,6 +126,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runNew(g, rest, stdout, stderr)
 	case "status":
 		return runStatus(g, rest, stdout, stderr)
+	case "watch":
+		return runWatch(ctx, g, rest, stdout, stderr)
+	case "serve":
+		return runServe(ctx, g, rest, stdout, stderr)
 	case "completion":
 		return runCompletion(rest, stdout)
 	case "help":
@@ -134,7 +140,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // helps is the help of each command, for `followup help COMMAND`.
-var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp, "init": initHelp, "new": newHelp, "status": statusHelp, "completion": completionHelp}
+var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp, "init": initHelp, "new": newHelp, "status": statusHelp, "watch": watchHelp, "serve": serveHelp, "completion": completionHelp}
 
 func runHelp(args []string, stdout io.Writer) error {
 	if len(args) == 0 {

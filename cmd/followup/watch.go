@@ -1,0 +1,367 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"followup/vault"
+)
+
+const watchHelp = `usage: followup watch [--poll DURATION]
+
+Watch builds the vault, then rebuilds on every change until interrupted
+(Ctrl-C). Only what changed is rebuilt: a note's own drafts and events; the
+notes that link to a person note that changed; every note when a template
+or followup.yaml changes. Each rebuild prints one line: what changed, what
+was written and how long it took, after the problems of the notes it read.
+The outbox, hidden folders (.git, .obsidian, .trash) and editors'
+temporary files never start a rebuild.
+
+	--poll DURATION   also rescan the vault this often, such as 5s: for
+	                  network drives and folders whose changes the system
+	                  does not report
+
+Example:
+
+	followup --vault ~/job-search watch
+`
+
+func runWatch(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
+	poll := fs.Duration("poll", 0, "rescan the vault every `DURATION`")
+	if err := parseFlags(fs, g, args, stdout, watchHelp); err != nil {
+		return err
+	}
+	if *poll < 0 {
+		return usagef("watch: --poll must not be negative")
+	}
+	return watch(ctx, g, *poll, stderr, nil)
+}
+
+// The quiet period after the last change before a rebuild, and the
+// longest a rebuild waits for a file that is written without pause.
+const (
+	quietPeriod = 150 * time.Millisecond
+	maxWait     = 2 * time.Second
+	// A batch of more changes than this is rebuilt by rescanning the
+	// whole vault, as after an overflow of the system's event queue.
+	maxBatch = 2000
+)
+
+// watch builds the vault and rebuilds it on every change until ctx is
+// done. Each build's calendar goes to published, when given (serve).
+func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte)) error {
+	w, err := openWorkspace(g)
+	if err != nil {
+		return err
+	}
+	defer w.root.Close()
+	rep := reporter{stdout: io.Discard, stderr: stderr}
+	if err := w.loadConfig(rep); err != nil {
+		return err
+	}
+	e, err := newEngine(w)
+	if err != nil {
+		return err
+	}
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("cannot watch the vault: %w", inotifyHint(err))
+	}
+	defer fw.Close()
+	if err := addFolders(fw, w, "."); err != nil {
+		return err
+	}
+	rebuild := func(paths []string) error {
+		now, err := currentTime(g.now, os.Getenv("SOURCE_DATE_EPOCH"), w.cfg.Zone)
+		if err != nil {
+			return err
+		}
+		fresh := !e.started
+		p, err := e.build(paths, now)
+		quiet := p != nil && !fresh && len(p.Changed) == 0 && p.Rendered == 0 && p.Sync.Written+p.Sync.Removed == 0
+		if p != nil && !quiet {
+			if fresh {
+				_ = rep.report(p.Diags) // the first build: every problem
+			} else {
+				_ = rep.report(slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
+					return !p.Touched[d.Path] && !strings.HasPrefix(d.Path, w.cfg.Outbox+"/")
+				}))
+			}
+			fmt.Fprintf(stderr, "followup: %s %s; %s; %s; %s\n", time.Now().Format("15:04:05"), describeChange(p), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
+			if published != nil {
+				published(e.calData)
+			}
+		}
+		if err != nil {
+			// A full disk or a read-only outbox: say so and keep watching;
+			// the next change tries again.
+			fmt.Fprintf(stderr, "followup: error: %v\n", err)
+		}
+		return nil
+	}
+	if err := rebuild(nil); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "followup: watching %s (Ctrl-C to stop)\n", w.dir)
+
+	changes := make(chan string, 256)
+	batches := make(chan []string)
+	go collect(ctx, changes, batches, quietPeriod, maxWait)
+	var tick <-chan time.Time
+	if poll > 0 {
+		t := time.NewTicker(poll)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(stderr, "followup: stopped")
+			return nil
+		case ev, ok := <-fw.Events:
+			if !ok {
+				return nil
+			}
+			rel, ok := vaultPath(w, ev.Name)
+			if !ok {
+				continue
+			}
+			switch classify(rel, ev.Op, w.cfg) {
+			case ignore:
+				continue
+			case folder:
+				// New folders are watched, and read: files may be in them
+				// before the watch is. A folder renamed away is watched no
+				// more under its old name.
+				if ev.Op.Has(fsnotify.Rename) || ev.Op.Has(fsnotify.Remove) {
+					_ = fw.Remove(ev.Name)
+				}
+				if ev.Op.Has(fsnotify.Create) {
+					if err := addFolders(fw, w, rel); err != nil {
+						fmt.Fprintf(stderr, "followup: error: %v\n", err)
+					}
+				}
+			case config:
+				if err := reloadConfig(w, rep, &e); err != nil {
+					fmt.Fprintf(stderr, "followup: %v: keeping the previous configuration\n", err)
+					continue
+				}
+				rel = "" // a full rebuild
+			}
+			select {
+			case changes <- rel:
+			case <-ctx.Done():
+			}
+		case err, ok := <-fw.Errors:
+			if !ok {
+				return nil
+			}
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				fmt.Fprintln(stderr, "followup: too many changes at once for the system to report: rescanning the vault")
+				changes <- ""
+				continue
+			}
+			fmt.Fprintf(stderr, "followup: error: %v\n", err)
+		case batch := <-batches:
+			if slices.Contains(batch, "") || len(batch) > maxBatch {
+				batch = nil // rescan everything
+			}
+			if err := rebuild(batch); err != nil {
+				return err
+			}
+		case <-tick:
+			if err := rebuild(nil); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// reloadConfig reads followup.yaml again; when it is good, the engine
+// starts afresh with it.
+func reloadConfig(w *workspace, rep reporter, e **engine) error {
+	old := w.cfg
+	if err := w.loadConfig(rep); err != nil {
+		w.cfg = old
+		return errors.New("followup.yaml has errors")
+	}
+	fresh, err := newEngine(w)
+	if err != nil {
+		w.cfg = old
+		return err
+	}
+	*e = fresh
+	return nil
+}
+
+// describeChange says what a rebuild was about: the first paths that
+// changed, and how many notes it read and rendered.
+func describeChange(p *pass) string {
+	what := "nothing changed"
+	switch n := len(p.Changed); {
+	case n == 1:
+		what = p.Changed[0]
+	case n > 1 && n <= 3:
+		what = strings.Join(p.Changed, ", ")
+	case n > 3:
+		what = fmt.Sprintf("%s and %d more", p.Changed[0], n-1)
+	}
+	return fmt.Sprintf("%s: %d read, %d rendered", what, p.Parsed, p.Rendered)
+}
+
+// vaultPath turns a watcher's path into a vault path.
+func vaultPath(w *workspace, name string) (string, bool) {
+	rel, err := filepath.Rel(w.dir, name)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
+}
+
+// A kind is what a change in the vault calls for.
+type kind int
+
+const (
+	ignore kind = iota
+	note        // a file or folder that may hold notes, or person notes
+	folder      // a folder: watch it, then read it
+	config      // followup.yaml: start afresh
+)
+
+// classify decides what a change of the vault path rel calls for. Pure
+// permission changes, the outbox, hidden files and folders, and editors'
+// and sync tools' temporary files call for nothing.
+func classify(rel string, op fsnotify.Op, cfg *vault.Config) kind {
+	if op == fsnotify.Chmod || rel == "." || rel == "" {
+		return ignore
+	}
+	if rel == vault.ConfigFile {
+		return config
+	}
+	base := path.Base(rel)
+	if temporary(base) || under(rel, cfg.Outbox) {
+		return ignore
+	}
+	for p := rel; p != "."; p = path.Dir(p) {
+		if strings.HasPrefix(path.Base(p), ".") {
+			return ignore // .git, .obsidian, .trash, .syncthing.*.tmp
+		}
+	}
+	if under(rel, cfg.Templates) {
+		return note // the engine reloads the templates on every build
+	}
+	if path.Ext(base) == "" {
+		return folder // or a file without an extension: reading it is harmless
+	}
+	if strings.EqualFold(path.Ext(base), ".md") || path.Ext(base) == "" {
+		return note
+	}
+	return ignore
+}
+
+func under(rel, dir string) bool {
+	return strings.EqualFold(rel, dir) || len(rel) > len(dir) && strings.EqualFold(rel[:len(dir)], dir) && rel[len(dir)] == '/'
+}
+
+// temporary reports whether a file name is an editor's or a sync tool's
+// scratch file: vim's swap files and its 4913 probe, backups ending in ~,
+// Emacs' #autosave# and .#locks, and the tool's own temporary files.
+func temporary(base string) bool {
+	switch {
+	case base == "4913", strings.HasSuffix(base, "~"),
+		strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"),
+		strings.HasPrefix(base, vault.TempPrefix):
+		return true
+	}
+	switch path.Ext(base) {
+	case ".swp", ".swx", ".swo", ".tmp", ".part", ".crdownload":
+		return true
+	}
+	return false
+}
+
+// addFolders watches the folder rel and every folder under it that may
+// hold notes or templates.
+func addFolders(fw *fsnotify.Watcher, w *workspace, rel string) error {
+	return fs.WalkDir(w.fsys, rel, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // gone already, or unreadable: the build says so
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		if p != "." && (strings.HasPrefix(d.Name(), ".") || under(p, w.cfg.Outbox)) {
+			return fs.SkipDir
+		}
+		if err := fw.Add(filepath.Join(w.dir, filepath.FromSlash(p))); err != nil {
+			return fmt.Errorf("cannot watch %s: %w", p, inotifyHint(err))
+		}
+		return nil
+	})
+}
+
+// inotifyHint explains the errors Linux gives when its limits on watches
+// are reached.
+func inotifyHint(err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOSPC):
+		return fmt.Errorf("%w: the system's limit on watched folders is reached; raise it with "+
+			"sudo sysctl fs.inotify.max_user_watches=524288, or use --poll 5s", err)
+	case errors.Is(err, syscall.EMFILE):
+		return fmt.Errorf("%w: too many watchers are open; raise the limit with "+
+			"sudo sysctl fs.inotify.max_user_instances=1024, or use --poll 5s", err)
+	}
+	return err
+}
+
+// collect gathers the paths sent on changes into batches: a batch is sent
+// once no change came for quiet, or maxWait after its first change, so
+// that a burst (a git checkout) is one rebuild and a file written without
+// pause is still picked up.
+func collect(ctx context.Context, changes <-chan string, batches chan<- []string, quiet, maxWait time.Duration) {
+	var (
+		pending []string
+		seen    = map[string]bool{}
+		first   time.Time // of the pending batch
+		timer   = time.NewTimer(time.Hour)
+	)
+	timer.Stop()
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case p := <-changes:
+			if len(pending) == 0 {
+				first = time.Now()
+			}
+			if !seen[p] {
+				seen[p] = true
+				pending = append(pending, p)
+			}
+			timer.Reset(max(0, min(quiet, maxWait-time.Since(first))))
+		case <-timer.C:
+			batch := pending
+			pending, seen = nil, map[string]bool{}
+			select {
+			case batches <- batch:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}
+}
