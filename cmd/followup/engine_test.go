@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var engineNow = time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
+
+func newTestEngine(t *testing.T, dir string) *engine {
+	t.Helper()
+	w, err := openWorkspace(&globals{vault: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.root.Close() })
+	if err := w.loadConfig(reporter{stdout: io.Discard, stderr: io.Discard}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := newEngine(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func copyExample(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS("../../example-vault")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestIncrementalIsFull edits a vault as a user would, rebuilding after
+// each edit only what the edit names, as the watcher does; after each, a
+// fresh engine's full build must find nothing to do and report the same
+// problems.
+func TestIncrementalIsFull(t *testing.T) {
+	dir := copyExample(t)
+	e := newTestEngine(t, dir)
+	if _, err := e.build(nil, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	write := func(p, text string) {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read := func(p string) string {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	acme := "interviews/2026/2026-11-19-acme-corp.md"
+	bright := "interviews/2026/2026-11-20-brightwater-energy.md"
+	raj := "people/Raj Patel.md"
+	steps := []struct {
+		name  string
+		edit  func()
+		paths []string
+	}{
+		{"edit a note", func() { write(acme, strings.Replace(read(acme), "status: ready", "status: ready\nduration: 90m", 1)) }, []string{acme}},
+		{"edit a person note", func() { write(raj, strings.Replace(read(raj), "raj", "rajesh", 1)) }, []string{raj}},
+		{"delete a person note", func() { os.Remove(filepath.Join(dir, raj)) }, []string{raj}},
+		{"bring it back under another folder", func() { write("contacts/Raj Patel.md", "---\nemail: raj@acme.example\ncompany: Acme Corp\n---\n") }, []string{"contacts"}},
+		{"add a folder of notes", func() {
+			write("interviews/2027/a.md", strings.Replace(read(bright), "company: Brightwater Energy", "company: Brightwater Energy\nid: again-a", 1))
+			write("interviews/2027/b.md", strings.Replace(read(bright), "company: Brightwater Energy", "company: Brightwater Energy\nid: again-b", 1))
+		}, []string{"interviews/2027"}},
+		{"give two notes one id", func() { write("interviews/2027/b.md", strings.Replace(read("interviews/2027/b.md"), "again-b", "again-a", 1)) }, []string{"interviews/2027/b.md"}},
+		{"delete the first of them", func() { os.Remove(filepath.Join(dir, "interviews/2027/a.md")) }, []string{"interviews/2027/a.md"}},
+		{"a note with the same file name elsewhere", func() { write("archive/b.md", read("interviews/2027/b.md")) }, []string{"archive/b.md"}},
+		{"break a note", func() { write(bright, "---\ncompany: [\n"+read(bright)[4:]) }, []string{bright}},
+		{"change a template", func() { write("templates/thank-you.md", "---\nsubject: Thanks, {{.To.FirstName}}\n---\nDear {{.To.Name}},\n\n{{.Personal}}\n\n{{.Candidate.Signature}}\n") }, []string{"templates/thank-you.md"}},
+		{"remove the folder", func() { os.RemoveAll(filepath.Join(dir, "interviews/2027")) }, []string{"interviews/2027"}},
+	}
+	for _, s := range steps {
+		s.edit()
+		p, err := e.build(s.paths, engineNow)
+		if err != nil {
+			t.Fatalf("%s: %v", s.name, err)
+		}
+		fresh := newTestEngine(t, dir)
+		q, err := fresh.build(nil, engineNow)
+		if err != nil {
+			t.Fatalf("%s: full build: %v", s.name, err)
+		}
+		if q.Sync.Written+q.Sync.Removed != 0 || strings.Contains(q.Calendar, "written") {
+			t.Errorf("%s: the full build after the incremental one wrote %d, removed %d, calendar %s", s.name, q.Sync.Written, q.Sync.Removed, q.Calendar)
+		}
+		if !slices.Equal(p.Diags, q.Diags) {
+			t.Errorf("%s: problems differ:\nincremental %v\nfull        %v", s.name, p.Diags, q.Diags)
+		}
+	}
+}
+
+// TestParallelIsSerial builds the example vault on one core and on every
+// core: the outputs must be the same bytes.
+func TestParallelIsSerial(t *testing.T) {
+	trees := map[int]map[string]string{}
+	for _, procs := range []int{1, max(2, runtime.NumCPU())} {
+		old := runtime.GOMAXPROCS(procs)
+		dir := copyExample(t)
+		if _, err := newTestEngine(t, dir).build(nil, engineNow); err != nil {
+			t.Fatal(err)
+		}
+		runtime.GOMAXPROCS(old)
+		tree := map[string]string{}
+		out := filepath.Join(dir, "outbox")
+		_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				b, _ := os.ReadFile(p)
+				rel, _ := filepath.Rel(out, p)
+				tree[rel] = string(b)
+			}
+			return nil
+		})
+		trees[procs] = tree
+	}
+	var a, b map[string]string
+	for _, t := range trees {
+		if a == nil {
+			a = t
+		} else {
+			b = t
+		}
+	}
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("%d files on one core, %d on more", len(a), len(b))
+	}
+	for name, data := range a {
+		if !bytes.Equal([]byte(data), []byte(b[name])) {
+			t.Errorf("%s differs between the serial and the parallel build", name)
+		}
+	}
+}
