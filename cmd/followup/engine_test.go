@@ -83,11 +83,15 @@ func TestIncrementalIsFull(t *testing.T) {
 			write("interviews/2027/a.md", strings.Replace(read(bright), "company: Brightwater Energy", "company: Brightwater Energy\nid: again-a", 1))
 			write("interviews/2027/b.md", strings.Replace(read(bright), "company: Brightwater Energy", "company: Brightwater Energy\nid: again-b", 1))
 		}, []string{"interviews/2027"}},
-		{"give two notes one id", func() { write("interviews/2027/b.md", strings.Replace(read("interviews/2027/b.md"), "again-b", "again-a", 1)) }, []string{"interviews/2027/b.md"}},
+		{"give two notes one id", func() {
+			write("interviews/2027/b.md", strings.Replace(read("interviews/2027/b.md"), "again-b", "again-a", 1))
+		}, []string{"interviews/2027/b.md"}},
 		{"delete the first of them", func() { os.Remove(filepath.Join(dir, "interviews/2027/a.md")) }, []string{"interviews/2027/a.md"}},
 		{"a note with the same file name elsewhere", func() { write("archive/b.md", read("interviews/2027/b.md")) }, []string{"archive/b.md"}},
 		{"break a note", func() { write(bright, "---\ncompany: [\n"+read(bright)[4:]) }, []string{bright}},
-		{"change a template", func() { write("templates/thank-you.md", "---\nsubject: Thanks, {{.To.FirstName}}\n---\nDear {{.To.Name}},\n\n{{.Personal}}\n\n{{.Candidate.Signature}}\n") }, []string{"templates/thank-you.md"}},
+		{"change a template", func() {
+			write("templates/thank-you.md", "---\nsubject: Thanks, {{.To.FirstName}}\n---\nDear {{.To.Name}},\n\n{{.Personal}}\n\n{{.Candidate.Signature}}\n")
+		}, []string{"templates/thank-you.md"}},
 		{"remove the folder", func() { os.RemoveAll(filepath.Join(dir, "interviews/2027")) }, []string{"interviews/2027"}},
 	}
 	for _, s := range steps {
