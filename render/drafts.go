@@ -185,13 +185,17 @@ func person(iv *vault.Interviewer) Person {
 // for every channel.
 func (d Draft) Files(cfg *vault.Config) (map[string][]byte, error) {
 	files := map[string][]byte{".md": []byte(d.Markdown)}
-	page, err := d.HTML(cfg)
+	body, err := d.BodyHTML()
+	if err != nil {
+		return nil, err
+	}
+	page, err := d.html(cfg, body)
 	if err != nil {
 		return nil, err
 	}
 	files[".html"] = page
 	if d.Channel == vault.Email {
-		eml, err := d.EML(cfg)
+		eml, err := d.eml(cfg, body)
 		if err != nil {
 			return nil, err
 		}

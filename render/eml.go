@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html/template"
 	"mime"
+	"sort"
 	"strings"
 
 	"github.com/emersion/go-message"
@@ -25,6 +27,10 @@ func (d Draft) EML(cfg *vault.Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.eml(cfg, body)
+}
+
+func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	plain := crlf(d.Markdown)
 	html := crlf(string(body))
 
@@ -84,10 +90,11 @@ func encodeSubject(s string) string {
 	limit := maxHeaderLine - len("Subject: ")
 	runes := []rune(s)
 	for len(runes) > 0 {
-		n := 1
-		for n < len(runes) && len(mime.QEncoding.Encode("utf-8", string(runes[:n+1]))) <= limit {
-			n++
-		}
+		// The most runes whose encoded word fits: the length only grows
+		// with the runes, so a binary search finds it.
+		n := 1 + sort.Search(len(runes)-1, func(i int) bool {
+			return len(mime.QEncoding.Encode("utf-8", string(runes[:i+2]))) > limit
+		})
 		words = append(words, mime.QEncoding.Encode("utf-8", string(runes[:n])))
 		runes = runes[n:]
 		limit = maxHeaderLine - 1 // a continuation line starts with a space

@@ -42,6 +42,10 @@ func (d Draft) HTML(cfg *vault.Config) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.html(cfg, body)
+}
+
+func (d Draft) html(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	c := cfg.Candidate
 	p := pageData{
 		Title: clean(d.Subject), Subject: clean(d.Subject), Body: body, Channel: string(d.Channel), Note: d.Note.Path,

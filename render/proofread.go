@@ -287,10 +287,38 @@ var (
 // topic and Markdown links are not placeholders.
 func placeholders(text string, names []string) []finding {
 	var fs []finding
-	found := func(off, n int, what string) {
-		fs = append(fs, finding{off: off, n: n, code: CodePlaceholder, what: what,
-			message: fmt.Sprintf("%q is a placeholder: write what it stands for", what)})
+	found := func(off, n int, what string) { fs = append(fs, placeholderFinding(off, n, what)) }
+	if strings.ContainsRune(text, '[') {
+		fs = append(fs, bracketedPlaceholders(text)...)
 	}
+	if strings.ContainsAny(text, "XATF") {
+		fs = append(fs, standIns(text, names)...)
+	}
+	if strings.ContainsRune(text, '<') {
+		for _, m := range angled.FindAllStringSubmatchIndex(text, -1) {
+			if !htmlTags.MatchString(text[m[2]:m[3]]) {
+				found(m[0], m[1]-m[0], text[m[0]:m[1]])
+			}
+		}
+	}
+	if strings.Contains(text, "{{") || strings.Contains(text, "}}") || strings.Contains(strings.ToLower(text), "lorem") {
+		for _, re := range []*regexp.Regexp{loremIpsum, curlyBraces} {
+			if m := re.FindStringIndex(text); m != nil {
+				found(m[0], m[1]-m[0], text[m[0]:m[1]])
+			}
+		}
+	}
+	return fs
+}
+
+func placeholderFinding(off, n int, what string) finding {
+	return finding{off: off, n: n, code: CodePlaceholder, what: what,
+		message: fmt.Sprintf("%q is a placeholder: write what it stands for", what)}
+}
+
+// bracketedPlaceholders finds [Name] and [company], but not links.
+func bracketedPlaceholders(text string) []finding {
+	var fs []finding
 	for _, m := range bracketed.FindAllStringSubmatchIndex(text, -1) {
 		start, end := m[0], m[1]
 		if start > 0 && text[start-1] == '[' || end < len(text) && (text[end] == '(' || text[end] == ']' || text[end] == '[') {
@@ -299,8 +327,14 @@ func placeholders(text string, names []string) []finding {
 		if inner := text[m[2]:m[3]]; unicode.IsLower([]rune(inner)[0]) && !lowerStandIns.MatchString(inner) {
 			continue
 		}
-		found(start, end-start, text[start:end])
+		fs = append(fs, placeholderFinding(start, end-start, text[start:end]))
 	}
+	return fs
+}
+
+// standIns finds XYZ, ABC, TODO, TBD, FIXME and TK used as placeholders.
+func standIns(text string, names []string) []finding {
+	var fs []finding
 	for _, m := range stand.FindAllStringIndex(text, -1) {
 		word := text[m[0]:m[1]]
 		// The next word, on the same line or, wrapped, on the next.
@@ -317,17 +351,7 @@ func placeholders(text string, names []string) []finding {
 		case (word == "TODO" || word == "TK") && unicode.IsLower(next):
 			continue // "a TODO list app"
 		}
-		found(m[0], m[1]-m[0], word)
-	}
-	for _, m := range angled.FindAllStringSubmatchIndex(text, -1) {
-		if !htmlTags.MatchString(text[m[2]:m[3]]) {
-			found(m[0], m[1]-m[0], text[m[0]:m[1]])
-		}
-	}
-	for _, re := range []*regexp.Regexp{loremIpsum, curlyBraces} {
-		if m := re.FindStringIndex(text); m != nil {
-			found(m[0], m[1]-m[0], text[m[0]:m[1]])
-		}
+		fs = append(fs, placeholderFinding(m[0], m[1]-m[0], word))
 	}
 	return fs
 }
@@ -403,7 +427,49 @@ func blank(b []byte) {
 // both allowed (misspell's main list, without a locale).
 var speller = misspell.New()
 
+// misspelt holds every misspelling of the speller's list that is one
+// word, in lower case: the speller's own search runs a replacer of all its
+// thousands of entries over the whole text, so it runs only on text that
+// has one of them.
+var misspelt = func() map[string]bool {
+	m := map[string]bool{}
+	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
+		if w := misspell.DictMain[i]; strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789'") == "" {
+			m[w] = true
+		}
+	}
+	return m
+}()
+
+// mayMisspell reports whether text has a word of the speller's list, as
+// the speller cuts words: ASCII letters, digits and apostrophes.
+func mayMisspell(text string) bool {
+	var word []byte
+	check := func() bool {
+		found := len(word) > 0 && misspelt[string(word)]
+		word = word[:0]
+		return found
+	}
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '\'':
+			word = append(word, c)
+		case c >= 'A' && c <= 'Z':
+			word = append(word, c+'a'-'A')
+		default:
+			if check() {
+				return true
+			}
+		}
+	}
+	return check()
+}
+
 func misspellings(text string) []finding {
+	if !mayMisspell(text) {
+		return nil
+	}
 	_, diffs := speller.Replace(text)
 	var fs []finding
 	lines := lineStarts(text)

@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // ManifestFile lists, inside the outbox, every file the tool generated
@@ -34,6 +36,7 @@ type Outbox struct {
 	dir      string   // the outbox, relative to the vault
 	manifest manifest
 	changed  bool
+	mu       sync.Mutex // guards manifest and changed while folders are written in parallel
 }
 
 type manifest struct {
@@ -110,6 +113,8 @@ func (o *Outbox) write(name, note string, data []byte) (bool, error) {
 }
 
 func (o *Outbox) record(name string, rec entry) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
 	if o.manifest.Files[name] != rec {
 		o.manifest.Files[name] = rec
 		o.changed = true
@@ -149,29 +154,25 @@ func (o *Outbox) Sync(files []File, scope func(note string) bool, keep map[strin
 	warn := func(name, msg string) {
 		diags = append(diags, Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: Warning, Code: CodeEditedOutput, Message: msg})
 	}
-	edited := map[string]bool{} // groups with a file edited by hand
-	for _, f := range files {
-		if o.editedOrForeign(f.Name, f.Data) {
-			edited[cmp.Or(f.Group, f.Name)] = true
-			st.Kept++
-			warn(f.Name, "edited by hand (or not written by followup): kept as it is, with the rest of its draft; delete it to get a fresh draft")
-		}
-	}
 	wanted := map[string]bool{}
+	byDir := map[string][]File{}
 	for _, f := range files {
 		wanted[f.Name] = true
-		if edited[cmp.Or(f.Group, f.Name)] {
-			continue
+		byDir[path.Dir(f.Name)] = append(byDir[path.Dir(f.Name)], f)
+	}
+	// Each folder on its own, folders in parallel: the files of a draft
+	// share a folder.
+	dirs := slices.Sorted(maps.Keys(byDir))
+	results := make([]dirResult, len(dirs))
+	Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], byDir[dirs[i]]) })
+	for _, r := range results {
+		st.Written += r.written
+		st.Unchanged += r.unchanged
+		st.Kept += len(r.kept)
+		for _, name := range r.kept {
+			warn(name, "edited by hand (or not written by followup): kept as it is, with the rest of its draft; delete it to get a fresh draft")
 		}
-		wrote, err := o.write(f.Name, f.Note, f.Data)
-		switch {
-		case err != nil:
-			errs = append(errs, err)
-		case wrote:
-			st.Written++
-		default:
-			st.Unchanged++
-		}
+		errs = append(errs, r.errs...)
 	}
 	for _, name := range sortedKeys(o.manifest.Files) {
 		rec := o.manifest.Files[name]
@@ -221,16 +222,113 @@ func rootCause(err error) error {
 	}
 }
 
-// editedOrForeign reports whether the outbox file name exists with bytes
-// other than data that the tool did not write: edited by hand, or never
-// the tool's.
-func (o *Outbox) editedOrForeign(name string, data []byte) bool {
-	cur, err := o.root.ReadFile(o.Path(name))
-	if err != nil || bytes.Equal(cur, data) {
-		return false
+// dirResult is what syncDir did in one folder.
+type dirResult struct {
+	written, unchanged int
+	kept               []string
+	errs               []error
+}
+
+// syncDir writes the files of one outbox folder, with the rules of Sync:
+// a draft with a file edited by hand (or not the tool's) is left as it
+// is, whole. The folder is opened once, read once, and synced once.
+func (o *Outbox) syncDir(dir string, files []File) dirResult {
+	var r dirResult
+	full := o.Path(dir)
+	if err := o.root.MkdirAll(full, 0o755); err != nil {
+		r.errs = append(r.errs, fmt.Errorf("cannot create the folder %s: %w", full, rootCause(err)))
+		return r
 	}
-	rec, ours := o.manifest.Files[name]
-	return !ours || rec.Hash != hashOf(cur)
+	d, err := o.root.OpenRoot(full)
+	if err != nil {
+		r.errs = append(r.errs, fmt.Errorf("cannot open the folder %s: %w", full, rootCause(err)))
+		return r
+	}
+	defer d.Close()
+	present := map[string]bool{}
+	if entries, err := fs.ReadDir(d.FS(), "."); err == nil {
+		for _, e := range entries {
+			present[e.Name()] = true
+		}
+	}
+	current := make([][]byte, len(files))
+	edited := map[string]bool{} // groups with a file edited by hand
+	for i, f := range files {
+		base := path.Base(f.Name)
+		if !present[base] {
+			continue
+		}
+		cur, err := d.ReadFile(base)
+		if err != nil {
+			r.errs = append(r.errs, fmt.Errorf("cannot read %s: %w", o.Path(f.Name), rootCause(err)))
+			edited[cmp.Or(f.Group, f.Name)] = true // unknown: leave the draft alone
+			continue
+		}
+		current[i] = cur
+		if bytes.Equal(cur, f.Data) {
+			continue
+		}
+		o.mu.Lock()
+		rec, ours := o.manifest.Files[f.Name]
+		o.mu.Unlock()
+		if !ours || rec.Hash != hashOf(cur) {
+			edited[cmp.Or(f.Group, f.Name)] = true
+			r.kept = append(r.kept, f.Name)
+		}
+	}
+	wrote := false
+	for i, f := range files {
+		if edited[cmp.Or(f.Group, f.Name)] {
+			continue
+		}
+		rec := entry{Hash: hashOf(f.Data), Note: f.Note}
+		if current[i] != nil && bytes.Equal(current[i], f.Data) {
+			o.record(f.Name, rec)
+			r.unchanged++
+			continue
+		}
+		if err := writeIn(d, path.Base(f.Name), f.Data); err != nil {
+			r.errs = append(r.errs, fmt.Errorf("cannot write %s: %w", o.Path(f.Name), rootCause(err)))
+			continue
+		}
+		o.record(f.Name, rec)
+		r.written++
+		wrote = true
+	}
+	if wrote {
+		// Sync the folder once, so that the renames survive a crash.
+		if f, err := d.Open("."); err == nil {
+			_ = f.Sync()
+			f.Close()
+		}
+	}
+	return r
+}
+
+// writeIn writes data to the file name of the folder d atomically: a
+// temporary file, synced, then renamed over it.
+func writeIn(d *os.Root, name string, data []byte) error {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	tmp := TempPrefix + hex.EncodeToString(rnd[:])
+	f, err := d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = d.Rename(tmp, name)
+	}
+	if err != nil {
+		_ = d.Remove(tmp)
+	}
+	return err
 }
 
 func sortedKeys(m map[string]entry) []string {
