@@ -6,7 +6,9 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -97,6 +99,19 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, []vault.Diagnostic) {
 		t.byName[name] = tmpl
 	}
 	return t, diags
+}
+
+// Key identifies the templates: the same key, the same drafts.
+func (t *Templates) Key() string {
+	h := sha256.New()
+	for _, name := range TemplateNames {
+		if tmpl, ok := t.byName[name]; ok {
+			fmt.Fprintf(h, "%s\x00%d\x00%s\x00", tmpl.Path, len(tmpl.source), tmpl.source)
+		} else {
+			fmt.Fprintf(h, "%s broken\x00", name)
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Same reports whether t and u are the same templates, read from the same

@@ -202,33 +202,66 @@ func guessAddress(name string, addresses []known) (string, string) {
 	return "", ""
 }
 
-// Overdue returns an overdue warning for every note not sent whose
-// thank-you deadline (the interview's end plus thank_you_within) is past
-// at now.
-func (v *Vault) Overdue(now time.Time) []Diagnostic {
-	var ds []Diagnostic
-	if v.Config.Disabled(CodeOverdue) {
-		return nil
-	}
+// A Due is what the overdue check needs of a note, small enough to keep
+// between builds.
+type Due struct {
+	Path, Company string
+	Deadline      time.Time // of the thank-you notes
+	Zone          string    // the note's time zone, by name
+	DateOnly      bool      // the interview has a date without a time
+	Pos           Pos       // where to report: the status, else the date
+	Waiting       bool      // not sent, and still waiting for an answer
+}
+
+// Dues returns the Due of every note.
+func (v *Vault) Dues() []Due {
+	dues := make([]Due, 0, len(v.Notes))
 	for _, n := range v.Notes {
-		deadline := n.End().Add(v.Config.Rules.ThankYouWithin)
-		// Once they answered or the process is over, a late thank-you is
-		// no longer worth a reminder.
-		if n.Status == Sent || !deadline.Before(now) || n.Outcome != Pending || !n.HeardBack.IsZero() {
-			continue
-		}
 		pos, ok := n.Keys["status"]
 		if !ok {
 			pos = n.Keys["date"]
 		}
-		late := now.Sub(deadline)
-		due := deadline.In(n.Zone).Format("Mon 2 Jan 15:04")
-		if !n.Date.HasTime {
-			due = "by the end of " + deadline.In(n.Zone).Add(-time.Minute).Format("Mon 2 Jan")
+		dues = append(dues, Due{Path: n.Path, Company: n.Company, Deadline: n.End().Add(v.Config.Rules.ThankYouWithin),
+			Zone: n.Zone.String(), DateOnly: !n.Date.HasTime, Pos: pos,
+			// Once they answered or the process is over, a late thank-you
+			// is no longer worth a reminder.
+			Waiting: n.Status != Sent && n.Outcome == Pending && n.HeardBack.IsZero()})
+	}
+	return dues
+}
+
+// Overdue returns an overdue warning for every note not sent whose
+// thank-you deadline (the interview's end plus thank_you_within) is past
+// at now.
+func (v *Vault) Overdue(now time.Time) []Diagnostic { return Overdue(v.Dues(), now, v.Config) }
+
+// Overdue returns the overdue warnings of dues at now.
+func Overdue(dues []Due, now time.Time, cfg *Config) []Diagnostic {
+	var ds []Diagnostic
+	if cfg.Disabled(CodeOverdue) {
+		return nil
+	}
+	zones := map[string]*time.Location{}
+	for _, d := range dues {
+		if !d.Waiting || !d.Deadline.Before(now) {
+			continue
 		}
-		ds = append(ds, Diagnostic{Path: n.Path, Line: max(pos.Line, 1), Col: max(pos.Col, 1), Severity: Warning, Code: CodeOverdue,
+		zone, ok := zones[d.Zone]
+		if !ok {
+			var err error
+			if zone, err = time.LoadLocation(d.Zone); err != nil {
+				zone = cfg.Zone
+			}
+			zones[d.Zone] = zone
+		}
+		late := now.Sub(d.Deadline)
+		due := d.Deadline.In(zone).Format("Mon 2 Jan 15:04")
+		if d.DateOnly {
+			due = "by the end of " + d.Deadline.In(zone).Add(-time.Minute).Format("Mon 2 Jan")
+		}
+		ds = append(ds, Diagnostic{Path: d.Path, Line: max(d.Pos.Line, 1), Col: max(d.Pos.Col, 1), Severity: Warning, Code: CodeOverdue,
 			Message: fmt.Sprintf("the thank-you notes to %s were due %s, %s ago: send them now, then set status: sent",
-				n.Company, due, formatHours(late))})
+				d.Company, due, formatHours(late))})
 	}
 	return ds
 }

@@ -340,6 +340,24 @@ func sortedKeys(m map[string]entry) []string {
 	return keys
 }
 
+// Ours reports whether the outbox file name holds what the manifest says
+// the tool wrote there.
+func (o *Outbox) Ours(name string) bool {
+	data, err := o.Read(name)
+	return err == nil && o.manifest.Files[name].Hash == hashOf(data)
+}
+
+// Names returns the names of the files the manifest lists.
+func (o *Outbox) Names() []string { return sortedKeys(o.manifest.Files) }
+
+// WriteState writes a file of the tool's own into the outbox, atomically,
+// without listing it in the manifest: it is no output, and a later run
+// may delete it.
+func (o *Outbox) WriteState(name string, data []byte) error { return o.writeAtomic(o.Path(name), data) }
+
+// RemoveState removes such a file, if it is there.
+func (o *Outbox) RemoveState(name string) { _ = o.root.Remove(o.Path(name)) }
+
 // Close saves the manifest if anything changed.
 func (o *Outbox) Close() error {
 	if !o.changed {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path"
 	"slices"
 	"time"
 
@@ -36,18 +37,39 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	start := time.Now()
+	key := cacheKey(w)
+	entries := vault.Scan(w.fsys, w.cfg)
+	if c := loadCache(w, key, entries); c != nil {
+		// Nothing changed since the last build: only the time did.
+		cacheHits.Add(1)
+		ds := tidyDiagnostics(slices.Concat(c.Diags, vault.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
+		if err := rep.report(ds); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "followup: %s; %s; %s unchanged (%s); %s\n", summaryOf(c.Notes, ds), draftStats(vault.SyncStats{Unchanged: c.Drafts}),
+			path.Join(w.cfg.Outbox, w.cfg.Calendar.File), plural(c.Events, "event"), time.Since(start).Round(time.Millisecond))
+		if vault.HasErrors(ds) {
+			return errProblems
+		}
+		return nil
+	}
 	e, err := newEngine(w)
 	if err != nil {
 		return err
 	}
+	e.scanned = entries
 	p, buildErr := e.build(nil, w.now)
 	if p == nil {
 		return buildErr
 	}
+	p.Started = start
+	saveCache(w, e, key, p, buildErr != nil)
+	p.Took = time.Since(start)
 	if err := rep.report(p.Diags); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "followup: %s; %s; %s; %s\n", summary(e.v, p.Diags), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
+	fmt.Fprintf(stderr, "followup: %s; %s; %s; %s\n", summaryOf(len(e.v.Notes)+len(e.v.Failed), p.Diags), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
 	if buildErr != nil {
 		return buildErr
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -60,6 +61,11 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 
 // summary says in one line what was read and found.
 func summary(v *vault.Vault, ds []vault.Diagnostic) string {
+	return summaryOf(len(v.Notes)+len(v.Failed), ds)
+}
+
+// summaryOf counts notes and problems.
+func summaryOf(notes int, ds []vault.Diagnostic) string {
 	errs, warns := 0, 0
 	for _, d := range ds {
 		if d.Severity == vault.Error {
@@ -68,7 +74,6 @@ func summary(v *vault.Vault, ds []vault.Diagnostic) string {
 			warns++
 		}
 	}
-	notes := len(v.Notes) + len(v.Failed)
 	return fmt.Sprintf("%s, %s, %s", plural(notes, "interview note"), plural(errs, "error"), plural(warns, "warning"))
 }
 
@@ -98,8 +103,9 @@ func (r reporter) report(ds []vault.Diagnostic) error {
 		_, err = fmt.Fprintf(r.stdout, "%s\n", b)
 		return err
 	}
+	w := bufio.NewWriter(r.stderr)
 	for _, d := range ds {
-		fmt.Fprintln(r.stderr, d)
+		fmt.Fprintln(w, d)
 	}
-	return nil
+	return w.Flush()
 }

@@ -37,6 +37,7 @@ type engine struct {
 	v       *vault.Vault         // as last assembled
 	calData []byte               // the calendar as last written
 	started bool
+	scanned []vault.Entry // the vault as scanned already, for the next full build
 }
 
 // rendered is what became of a note's drafts.
@@ -55,6 +56,7 @@ type pass struct {
 	Calendar string // what became of the calendar
 	Diags    []vault.Diagnostic
 	Touched  map[string]bool // the paths this pass read or rendered
+	Started  time.Time       // before the vault was scanned
 	Took     time.Duration
 }
 
@@ -78,7 +80,7 @@ func newEngine(w *workspace) (*engine, error) {
 // (files or folders, present or gone), as a watcher reports them.
 func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	start := time.Now()
-	p := &pass{Touched: map[string]bool{}}
+	p := &pass{Touched: map[string]bool{}, Started: start}
 	first := !e.started
 	e.started = true
 
@@ -86,7 +88,12 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	old := e.entries
 	if paths == nil {
 		e.entries = map[string]vault.Entry{}
-		for _, en := range vault.Scan(e.w.fsys, e.cfg) {
+		scanned := e.scanned
+		if scanned == nil {
+			scanned = vault.Scan(e.w.fsys, e.cfg)
+		}
+		e.scanned = nil
+		for _, en := range scanned {
 			e.entries[en.Path] = en
 		}
 	} else {

@@ -32,6 +32,7 @@ func TestExampleOutbox(t *testing.T) {
 		if err := os.CopyFS(want, os.DirFS(filepath.Join(dir, "outbox"))); err != nil {
 			t.Fatal(err)
 		}
+		_ = os.Remove(filepath.Join(want, cacheFile))
 	}
 	wantFiles := readTree(t, want)
 	for name, data := range got {
@@ -53,6 +54,11 @@ func TestExampleOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, mt := range modTimes(t, filepath.Join(dir, "outbox")) {
+		// The build's cache is no output: it may be written anew, in the
+		// outbox's own folder.
+		if filepath.Base(name) == cacheFile || name == filepath.Join(dir, "outbox") {
+			continue
+		}
 		if !mt.Equal(before[name]) {
 			t.Errorf("the second build rewrote %s", name)
 		}
@@ -63,8 +69,8 @@ func readTree(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+		if err != nil || d.IsDir() || d.Name() == cacheFile {
+			return err // the cache depends on the program's own bytes
 		}
 		rel, _ := filepath.Rel(root, p)
 		files[filepath.ToSlash(rel)], err = os.ReadFile(p)

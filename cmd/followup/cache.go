@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sync/atomic"
+	"time"
+
+	"followup/render"
+	"followup/vault"
+)
+
+// cacheFile is where build keeps, in the outbox, what it needs to find
+// next time that nothing changed: the version of every note (size and
+// modification time), of every file it wrote, and the problems it
+// reported. When everything is as it was, a build reads no note and
+// writes nothing. It is no output: it is not in the manifest, and any run
+// may delete it.
+const cacheFile = ".followup-cache"
+
+// cacheHits counts the builds that found nothing changed, for tests.
+var cacheHits atomic.Int64
+
+// racyWindow is more than the granularity of file systems' clocks.
+const racyWindow = 50 * time.Millisecond
+
+// cacheVersion changes whenever what the cache holds changes meaning.
+const cacheVersion = 1
+
+type buildCache struct {
+	Version int
+	Key     string // the tool, followup.yaml, the templates, the local zone
+	Entries []vault.Entry
+	Outputs map[string]vault.Stat // outbox-relative: the manifest and every file it lists
+	Diags   []vault.Diagnostic    // what the build reported, but overdue warnings
+	Dues    []vault.Due
+	Notes   int // interview notes
+	Drafts  int // draft files
+	Events  int
+}
+
+// cacheKey identifies what, besides the notes, decides a build's outputs:
+// the program itself, followup.yaml, the templates, and the local time
+// zone (the default zone).
+func cacheKey(w *workspace) string {
+	h := sha256.New()
+	h.Write([]byte{cacheVersion})
+	if exe, err := os.Executable(); err == nil {
+		if f, err := os.Open(exe); err == nil {
+			_, _ = io.Copy(h, f)
+			f.Close()
+		}
+	}
+	cfg, _ := fs.ReadFile(w.fsys, vault.ConfigFile)
+	h.Write(cfg)
+	h.Write([]byte{0})
+	h.Write([]byte(time.Local.String() + "\x00" + os.Getenv("TZ") + "\x00"))
+	tmpls, _ := render.LoadTemplates(w.fsys, w.cfg.Templates)
+	h.Write([]byte(tmpls.Key()))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// loadCache returns the cache of the last build when nothing it records
+// changed since: the same key, the same notes, and every output as it was
+// written. Otherwise it returns nil.
+func loadCache(w *workspace, key string, entries []vault.Entry) *buildCache {
+	data, err := w.root.ReadFile(path.Join(w.cfg.Outbox, cacheFile))
+	if err != nil {
+		return nil
+	}
+	var c buildCache
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil || c.Version != cacheVersion || c.Key != key {
+		return nil
+	}
+	if !slices.EqualFunc(c.Entries, entries, sameEntry) {
+		return nil
+	}
+	names := make([]string, 0, len(c.Outputs))
+	for name := range c.Outputs {
+		names = append(names, name)
+	}
+	stats := statOutputs(w, names)
+	for i, name := range names {
+		if stats[i] == nil || *stats[i] != c.Outputs[name] {
+			return nil
+		}
+	}
+	return &c
+}
+
+func sameEntry(a, b vault.Entry) bool {
+	if a.Path != b.Path || a.Target != b.Target || a.Stat != b.Stat || (a.Err == nil) != (b.Err == nil) {
+		return false
+	}
+	return a.Err == nil || *a.Err == *b.Err
+}
+
+// statOutputs returns the Stat of each outbox file named, nil for one that
+// cannot be read, on every core: there are tens of thousands of them.
+func statOutputs(w *workspace, names []string) []*vault.Stat {
+	stats := make([]*vault.Stat, len(names))
+	dir := filepath.Join(w.dir, filepath.FromSlash(w.cfg.Outbox))
+	vault.Parallel(len(names), func(i int) {
+		if info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(names[i]))); err == nil && info.Mode().IsRegular() {
+			st := vault.StatOf(info)
+			stats[i] = &st
+		}
+	})
+	return stats
+}
+
+// saveCache records a build for the next one. A build that kept a file
+// edited by hand, or failed to write, records nothing: the next build must
+// look again, and say so again.
+func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
+	if failed || p.Sync.Kept > 0 || slices.ContainsFunc(p.Diags, func(d vault.Diagnostic) bool { return d.Code == vault.CodeEditedOutput }) {
+		e.ob.RemoveState(cacheFile)
+		return
+	}
+	c := buildCache{Version: cacheVersion, Key: key, Outputs: map[string]vault.Stat{}, Notes: len(e.v.Notes) + len(e.v.Failed), Events: e.feed.Len()}
+	for _, q := range slices.Sorted(maps.Keys(e.entries)) {
+		c.Entries = append(c.Entries, e.entries[q])
+	}
+	// A file changed within the granularity of its file system's clock
+	// may change again without its size or time changing: a note saved
+	// while the build ran, or a draft edited just after it was written.
+	// Such a note makes the cache useless; such a draft is read to be
+	// sure it is the tool's.
+	racy := func(st vault.Stat) bool { return st.ModTime >= p.Started.Add(-racyWindow).UnixNano() }
+	for _, en := range c.Entries {
+		if racy(en.Stat) {
+			e.ob.RemoveState(cacheFile)
+			return
+		}
+	}
+	names := append(e.ob.Names(), vault.ManifestFile)
+	stats := statOutputs(w, names)
+	for i, name := range names {
+		if stats[i] == nil || racy(*stats[i]) && name != vault.ManifestFile && !e.ob.Ours(name) {
+			e.ob.RemoveState(cacheFile)
+			return
+		}
+		c.Outputs[name] = *stats[i]
+	}
+	c.Drafts = len(names) - 2 // the manifest and the calendar are no drafts
+	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool { return d.Code == vault.CodeOverdue })
+	c.Dues = e.v.Dues()
+	var buf bytes.Buffer
+	if gob.NewEncoder(&buf).Encode(&c) != nil || e.ob.WriteState(cacheFile, buf.Bytes()) != nil {
+		e.ob.RemoveState(cacheFile)
+	}
+}

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// ageVault sets every file of dir an hour back, as notes written before
+// the build: a file changed just before a build is not trusted by its
+// time alone.
+func ageVault(t *testing.T, dir string) {
+	t.Helper()
+	old := time.Now().Add(-time.Hour)
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil {
+			_ = os.Chtimes(p, old, old)
+		}
+		return nil
+	})
+}
+
+var took = regexp.MustCompile(`; [0-9.]+[µm]?s\n$`)
+
+// buildOut runs followup build and returns its standard error without
+// the time it took, and whether it came from the cache.
+func buildOut(t *testing.T, dir string, now string) (string, bool) {
+	t.Helper()
+	hits := cacheHits.Load()
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"--vault", dir, "--now", now, "build"}, nil, &bytes.Buffer{}, &stderr)
+	if err != nil && err != errProblems {
+		t.Fatalf("build: %v\n%s", err, stderr.String())
+	}
+	return took.ReplaceAllString(stderr.String(), "\n"), cacheHits.Load() > hits
+}
+
+// fullOut is what a build without the cache says.
+func fullOut(t *testing.T, dir, now string) string {
+	t.Helper()
+	_ = os.Remove(filepath.Join(dir, "outbox", cacheFile))
+	out, cached := buildOut(t, dir, now)
+	if cached {
+		t.Fatal("a build without a cache file used the cache")
+	}
+	return out
+}
+
+func TestNoopBuildFromCache(t *testing.T) {
+	dir := copyExample(t)
+	ageVault(t, dir)
+	const now = "2026-11-20T17:00:00-05:00"
+	buildOut(t, dir, now)
+	second, cached := buildOut(t, dir, now)
+	if !cached {
+		t.Fatal("the second build of an unchanged vault read the notes again")
+	}
+	if second != fullOut(t, dir, now) {
+		t.Errorf("the cache said\n%s\na full build says\n%s", second, fullOut(t, dir, now))
+	}
+
+	// Time passes: the overdue warnings come from the cache too.
+	later := "2026-11-25T09:00:00-05:00"
+	fromCache, cached := buildOut(t, dir, later)
+	if !cached {
+		t.Fatal("a build at another time read the notes again")
+	}
+	if full := fullOut(t, dir, later); fromCache != full {
+		t.Errorf("at %s the cache said\n%s\na full build says\n%s", later, fromCache, full)
+	}
+	if !strings.Contains(fromCache, "[overdue]") {
+		t.Errorf("no overdue warning at %s:\n%s", later, fromCache)
+	}
+
+	// A draft edited by hand: no cache, and the warning every time.
+	buildOut(t, dir, now)
+	draft := filepath.Join(dir, "outbox", "2026-11-19-acme-corp", "helen-moreau.md")
+	if err := os.WriteFile(draft, []byte("Dear Helen, my own words.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		out, cached := buildOut(t, dir, now)
+		if cached || !strings.Contains(out, "helen-moreau.md:1:1: warning: edited by hand") {
+			t.Fatalf("after a draft was edited (cached %v):\n%s", cached, out)
+		}
+	}
+	if err := os.Remove(draft); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := buildOut(t, dir, now)
+	if _, err := os.Stat(draft); err != nil || strings.Contains(out, "edited by hand") {
+		t.Fatalf("a deleted draft was not written again: %v\n%s", err, out)
+	}
+
+	// A note changed, followup.yaml changed, the calendar deleted: each
+	// is seen.
+	note := filepath.Join(dir, "interviews", "2026", "2026-11-20-brightwater-energy.md")
+	text, _ := os.ReadFile(note)
+	steps := []func(){
+		func() {
+			os.WriteFile(note, bytes.Replace(text, []byte("status: ready"), []byte("status: draft"), 1), 0o644)
+		},
+		func() {
+			cfg := filepath.Join(dir, "followup.yaml")
+			b, _ := os.ReadFile(cfg)
+			os.WriteFile(cfg, append(b, "\n# a comment\n"...), 0o644)
+		},
+		func() { os.Remove(filepath.Join(dir, "outbox", "calendar.ics")) },
+	}
+	for i, step := range steps {
+		buildOut(t, dir, now)
+		buildOut(t, dir, now)
+		step()
+		out, cached := buildOut(t, dir, now)
+		if cached {
+			t.Errorf("step %d: the change was not seen:\n%s", i, out)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "outbox", "calendar.ics")); err != nil {
+		t.Error("the deleted calendar was not written again")
+	}
+}
