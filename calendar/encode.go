@@ -57,10 +57,10 @@ func Build(v *vault.Vault, opt Options) (Result, error) {
 		return res, err
 	}
 	live := slices.Collect(maps.Keys(v.Keep()))
+	if _, err := f.SetNotes(v.Notes, opt.Now); err != nil {
+		return res, err
+	}
 	for _, n := range v.Notes {
-		if _, err := f.SetNote(n, opt.Now); err != nil {
-			return res, err
-		}
 		live = append(live, n.Path)
 	}
 	f.Retain(live)

@@ -82,26 +82,45 @@ func (f *Feed) unlink(b *block) {
 // SEQUENCE; a changed one gets now and SEQUENCE+1. It reports whether any
 // event changed.
 func (f *Feed) SetNote(n *vault.Note, now time.Time) (bool, error) {
+	return f.SetNotes([]*vault.Note{n}, now)
+}
+
+// SetNotes does what SetNote does for each of notes, encoding on every
+// core.
+func (f *Feed) SetNotes(notes []*vault.Note, now time.Time) (bool, error) {
 	now = now.UTC().Truncate(time.Second)
-	hash := noteHash(n.Path)
+	encoded := make([][]*block, len(notes))
+	errs := make([]error, len(notes))
+	// Encoding only reads the feed; the feed changes afterwards.
+	vault.Parallel(len(notes), func(i int) {
+		for _, e := range Schedule(notes[i], f.cfg) {
+			b, err := f.encodeEvent(e, f.events[e.UID], now)
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			encoded[i] = append(encoded[i], b)
+		}
+	})
 	changed := false
-	wanted := map[string]bool{}
-	for _, e := range Schedule(n, f.cfg) {
-		wanted[e.UID] = true
-		b, err := f.encodeEvent(e, f.events[e.UID], now)
-		if err != nil {
-			return changed, err
+	for i, n := range notes {
+		if errs[i] != nil {
+			return changed, errs[i]
 		}
-		if old := f.events[e.UID]; old == nil || !bytes.Equal(old.data, b.data) {
-			changed = true
+		wanted := map[string]bool{}
+		for _, b := range encoded[i] {
+			wanted[b.uid] = true
+			if old := f.events[b.uid]; old == nil || !bytes.Equal(old.data, b.data) {
+				changed = true
+			}
+			f.put(b)
 		}
-		f.put(b)
-	}
-	for _, uid := range slices.Clone(f.byNote[hash]) {
-		if !wanted[uid] {
-			f.unlink(f.events[uid])
-			delete(f.events, uid)
-			changed = true
+		for _, uid := range slices.Clone(f.byNote[noteHash(n.Path)]) {
+			if !wanted[uid] {
+				f.unlink(f.events[uid])
+				delete(f.events, uid)
+				changed = true
+			}
 		}
 	}
 	return changed, nil

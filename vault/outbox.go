@@ -146,22 +146,28 @@ type SyncStats struct {
 // Only the files of notes in scope are considered for removal; a nil scope
 // is every note.
 func (o *Outbox) Sync(files []File, scope func(note string) bool, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+	st, diags, err := o.Put(files)
+	wanted := map[string]bool{}
+	for _, f := range files {
+		wanted[f.Name] = true
+	}
+	pst, pdiags, perr := o.Prune(func(name string) bool { return wanted[name] }, scope, keep)
+	st.Removed, st.Kept = pst.Removed, st.Kept+pst.Kept
+	return st, append(diags, pdiags...), errors.Join(err, perr)
+}
+
+// Put writes files, the first half of Sync: each folder on its own,
+// folders in parallel (the files of a draft share a folder).
+func (o *Outbox) Put(files []File) (SyncStats, []Diagnostic, error) {
 	var (
 		st    SyncStats
 		diags []Diagnostic
 		errs  []error
 	)
-	warn := func(name, msg string) {
-		diags = append(diags, Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: Warning, Code: CodeEditedOutput, Message: msg})
-	}
-	wanted := map[string]bool{}
 	byDir := map[string][]File{}
 	for _, f := range files {
-		wanted[f.Name] = true
 		byDir[path.Dir(f.Name)] = append(byDir[path.Dir(f.Name)], f)
 	}
-	// Each folder on its own, folders in parallel: the files of a draft
-	// share a folder.
 	dirs := slices.Sorted(maps.Keys(byDir))
 	results := make([]dirResult, len(dirs))
 	Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], byDir[dirs[i]]) })
@@ -170,13 +176,30 @@ func (o *Outbox) Sync(files []File, scope func(note string) bool, keep map[strin
 		st.Unchanged += r.unchanged
 		st.Kept += len(r.kept)
 		for _, name := range r.kept {
-			warn(name, "edited by hand (or not written by followup): kept as it is, with the rest of its draft; delete it to get a fresh draft")
+			diags = append(diags, o.edited(name, "edited by hand (or not written by followup): kept as it is, with the rest of its draft; delete it to get a fresh draft"))
 		}
 		errs = append(errs, r.errs...)
 	}
+	return st, diags, joinErrors(errs)
+}
+
+func (o *Outbox) edited(name, msg string) Diagnostic {
+	return Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: Warning, Code: CodeEditedOutput, Message: msg}
+}
+
+// Prune removes the generated files no longer wanted, the second half of
+// Sync: of the notes in scope (nil: every note), but not of the notes in
+// keep, and never a file edited since it was written.
+func (o *Outbox) Prune(wanted func(name string) bool, scope func(note string) bool, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+	var (
+		st    SyncStats
+		diags []Diagnostic
+		errs  []error
+	)
+	warn := func(name, msg string) { diags = append(diags, o.edited(name, msg)) }
 	for _, name := range sortedKeys(o.manifest.Files) {
 		rec := o.manifest.Files[name]
-		if wanted[name] || rec.Note == "" || keep[rec.Note] || scope != nil && !scope(rec.Note) {
+		if rec.Note == "" || keep[rec.Note] || scope != nil && !scope(rec.Note) || wanted(name) {
 			continue
 		}
 		cur, err := o.root.ReadFile(o.Path(name))
@@ -204,10 +227,15 @@ func (o *Outbox) Sync(files []File, scope func(note string) bool, keep map[strin
 			}
 		}
 	}
-	// Files of one folder fail alike: say it once.
+	return st, diags, joinErrors(errs)
+}
+
+// joinErrors joins errs, saying each once: files of one folder fail alike.
+func joinErrors(errs []error) error {
+	errs = slices.DeleteFunc(errs, func(e error) bool { return e == nil })
 	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	errs = slices.CompactFunc(errs, func(a, b error) bool { return a.Error() == b.Error() })
-	return st, diags, errors.Join(errs...)
+	return errors.Join(errs...)
 }
 
 // rootCause strips the *fs.PathError wrappers of err, which repeat the

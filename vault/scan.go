@@ -51,8 +51,8 @@ func ScanUnder(fsys fs.FS, cfg *Config, root string) []Entry {
 	files := v.walk(fsys, root)
 	entries := make([]Entry, len(files))
 	for i, f := range files {
-		entries[i] = Entry{Path: f.path, Target: f.target, Err: f.err}
-		if f.err == nil {
+		entries[i] = Entry{Path: f.path, Target: f.target, Err: f.err, Stat: f.stat}
+		if f.err == nil && f.target != "" {
 			if info, err := fs.Stat(fsys, cmp.Or(f.target, f.path)); err == nil {
 				entries[i].Stat = StatOf(info)
 			}

@@ -60,6 +60,7 @@ func Open(fsys fs.FS, cfg *Config) *Vault {
 
 // A file is a Markdown file found by walk, or a problem met on the way.
 type file struct {
+	stat   Stat // of a regular file, from the walk
 	path   string
 	target string      // for a symbolic link, the vault path it leads to
 	err    *Diagnostic // a file that must be reported rather than read
@@ -113,7 +114,11 @@ func (v *Vault) walk(fsys fs.FS, root string) []file {
 				out = append(out, f)
 			}
 		case d.Type().IsRegular():
-			out = append(out, file{path: p})
+			f := file{path: p}
+			if info, err := d.Info(); err == nil {
+				f.stat = StatOf(info)
+			}
+			out = append(out, f)
 		}
 		return nil
 	})

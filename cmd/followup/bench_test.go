@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -70,7 +72,7 @@ func getVault(b *testing.B, n int) *benchVault {
 		}
 		return nil
 	})
-	buildOnce(b, dir, nil)
+	buildOnce(b, dir)
 	_ = filepath.WalkDir(filepath.Join(dir, "outbox"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			data, _ := os.ReadFile(p)
@@ -83,26 +85,13 @@ func getVault(b *testing.B, n int) *benchVault {
 	return bv
 }
 
-// buildOnce runs one build of the vault in dir, as followup build does,
-// with the engine e when it is given (a watcher's), else a fresh one.
-func buildOnce(b *testing.B, dir string, paths []string) *pass {
-	w, err := openWorkspace(&globals{vault: dir})
-	if err != nil {
-		b.Fatal(err)
+// buildOnce runs "followup build" on the vault in dir, as a user would.
+func buildOnce(b *testing.B, dir string) {
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"--vault", dir, "--now", benchNow.Format(time.RFC3339), "build"}, nil, io.Discard, &stderr)
+	if err != nil && err != errProblems {
+		b.Fatalf("build: %v\n%s", err, stderr.String())
 	}
-	defer w.root.Close()
-	if err := w.loadConfig(reporter{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}); err != nil {
-		b.Fatal(err)
-	}
-	e, err := newEngine(w)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := e.build(paths, benchNow)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return p
 }
 
 // measureFloor returns the best of three runs of floor.
@@ -197,7 +186,7 @@ func BenchmarkColdBuild(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				buildOnce(b, bv.dir, nil)
+				buildOnce(b, bv.dir)
 			}
 			reportFloor(b, bv)
 		})
@@ -210,11 +199,13 @@ func BenchmarkNoopBuild(b *testing.B) {
 	for _, n := range sizes {
 		b.Run(fmt.Sprintf("notes=%d", n), func(b *testing.B) {
 			bv := getVault(b, n)
-			buildOnce(b, bv.dir, nil)
+			buildOnce(b, bv.dir)
+			hits := cacheHits.Load()
 			for b.Loop() {
-				if p := buildOnce(b, bv.dir, nil); p.Sync.Written > 0 {
-					b.Fatalf("a no-op build wrote %d files", p.Sync.Written)
-				}
+				buildOnce(b, bv.dir)
+			}
+			if cacheHits.Load()-hits != int64(b.N) {
+				b.Fatalf("%d of %d builds read the notes again", int64(b.N)-(cacheHits.Load()-hits), b.N)
 			}
 			reportFloor(b, bv)
 		})

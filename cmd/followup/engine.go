@@ -42,6 +42,7 @@ type engine struct {
 
 // rendered is what became of a note's drafts.
 type rendered struct {
+	files  []string // the outbox files made
 	folder string
 	diags  []vault.Diagnostic
 	broken bool // a draft could not be made: the note keeps its outputs
@@ -190,19 +191,34 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			toRender = append(toRender, n)
 		}
 	}
-	out := make([][]vault.File, len(toRender))
-	renders := make([]*rendered, len(toRender))
-	vault.Parallel(len(toRender), func(i int) {
-		n := toRender[i]
-		renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, folders[n.Path])
-	})
-	var files []vault.File
+	// In chunks, so that the drafts in memory at once stay few: a
+	// chunk is written before the next is rendered.
 	scope := map[string]bool{}
-	for i, n := range toRender {
-		e.renders[n.Path] = renders[i]
-		files = append(files, out[i]...)
-		scope[n.Path] = true
-		p.Touched[n.Path] = true
+	var (
+		errs      []error
+		syncDiags []vault.Diagnostic
+	)
+	for start := 0; start < len(toRender); start += renderChunk {
+		chunk := toRender[start:min(start+renderChunk, len(toRender))]
+		out := make([][]vault.File, len(chunk))
+		renders := make([]*rendered, len(chunk))
+		vault.Parallel(len(chunk), func(i int) {
+			n := chunk[i]
+			renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, folders[n.Path])
+		})
+		var files []vault.File
+		for i, n := range chunk {
+			e.renders[n.Path] = renders[i]
+			files = append(files, out[i]...)
+			scope[n.Path] = true
+			p.Touched[n.Path] = true
+		}
+		st, ds, err := e.ob.Put(files)
+		p.Sync.Written += st.Written
+		p.Sync.Unchanged += st.Unchanged
+		p.Sync.Kept += st.Kept
+		syncDiags = append(syncDiags, ds...)
+		errs = append(errs, err)
 	}
 	for _, q := range gone {
 		scope[q] = true
@@ -210,18 +226,23 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 	p.Rendered = len(toRender)
 	keep := v.Keep()
+	wanted := map[string]bool{}
 	for q, r := range e.renders {
 		if r.broken {
 			keep[q] = true
 		}
+		for _, name := range r.files {
+			wanted[name] = true
+		}
 	}
-	var errs []error
 	inScope := func(note string) bool { return scope[note] }
 	if first {
 		inScope = nil // every note: the outbox may hold drafts of notes deleted since
 	}
-	st, syncDiags, err := e.ob.Sync(files, inScope, keep)
-	p.Sync = st
+	st, ds, err := e.ob.Prune(func(name string) bool { return wanted[name] }, inScope, keep)
+	p.Sync.Removed += st.Removed
+	p.Sync.Kept += st.Kept
+	syncDiags = append(syncDiags, ds...)
 	errs = append(errs, err)
 
 	// The calendar: the events of the notes that changed.
@@ -232,12 +253,14 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			return nil, err
 		}
 	}
+	var changedNotes []*vault.Note
 	for _, n := range v.Notes {
 		if dirty[n.Path] || !e.live[n.Path] || first {
-			if _, err := e.feed.SetNote(n, now); err != nil {
-				errs = append(errs, err)
-			}
+			changedNotes = append(changedNotes, n)
 		}
+	}
+	if _, err := e.feed.SetNotes(changedNotes, now); err != nil {
+		errs = append(errs, err)
 	}
 	for _, q := range gone {
 		e.feed.Drop(q)
@@ -252,7 +275,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	// that was written.
 	errs = append(errs, e.ob.Close())
 
-	ds := slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, v.Overdue(now))
+	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, v.Overdue(now))
 	for _, n := range v.Notes {
 		ds = append(ds, e.renders[n.Path].diags...)
 	}
@@ -307,6 +330,10 @@ func (e *engine) writeCalendar() (string, error) {
 	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
 }
 
+// renderChunk is how many notes are rendered before their drafts are
+// written.
+const renderChunk = 512
+
 // renderNote renders the drafts of n into the files of its outbox folder,
 // in memory, with their problems.
 func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []vault.File) {
@@ -333,6 +360,7 @@ func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folde
 		group := folder + "/" + d.Name
 		for _, ext := range slices.Sorted(maps.Keys(byExt)) {
 			files = append(files, vault.File{Name: group + ext, Note: n.Path, Group: group, Data: byExt[ext]})
+			r.files = append(r.files, group+ext)
 		}
 	}
 	return r, files
