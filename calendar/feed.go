@@ -20,6 +20,8 @@ type Feed struct {
 	cfg    *vault.Config
 	events map[string]*block // by UID
 	byNote map[string][]string
+	order  []*block // every event, sorted when sorted is true
+	sorted bool
 	head   []byte // the calendar's encoding up to its first event
 	tail   []byte
 }
@@ -63,9 +65,43 @@ func NewFeed(cfg *vault.Config, previous []byte) (*Feed, error) {
 func (f *Feed) put(b *block) {
 	if old, ok := f.events[b.uid]; ok {
 		f.unlink(old)
+		f.unorder(old)
 	}
 	f.events[b.uid] = b
 	f.byNote[b.note] = append(f.byNote[b.note], b.uid)
+	if !f.sorted {
+		f.order = append(f.order, b)
+		return
+	}
+	i, _ := slices.BinarySearchFunc(f.order, b, byStart)
+	f.order = slices.Insert(f.order, i, b)
+}
+
+// remove deletes the event uid.
+func (f *Feed) remove(uid string) {
+	if b, ok := f.events[uid]; ok {
+		f.unlink(b)
+		f.unorder(b)
+		delete(f.events, uid)
+	}
+}
+
+func (f *Feed) unorder(b *block) {
+	if !f.sorted {
+		f.order = slices.DeleteFunc(f.order, func(o *block) bool { return o == b })
+		return
+	}
+	if i, found := slices.BinarySearchFunc(f.order, b, byStart); found && f.order[i] == b {
+		f.order = slices.Delete(f.order, i, i+1)
+	}
+}
+
+// byStart orders events by start, then UID.
+func byStart(a, b *block) int {
+	if c := a.start.Compare(b.start); c != 0 {
+		return c
+	}
+	return strings.Compare(a.uid, b.uid)
 }
 
 func (f *Feed) unlink(b *block) {
@@ -117,8 +153,7 @@ func (f *Feed) SetNotes(notes []*vault.Note, now time.Time) (bool, error) {
 		}
 		for _, uid := range slices.Clone(f.byNote[noteHash(n.Path)]) {
 			if !wanted[uid] {
-				f.unlink(f.events[uid])
-				delete(f.events, uid)
+				f.remove(uid)
 				changed = true
 			}
 		}
@@ -129,12 +164,10 @@ func (f *Feed) SetNotes(notes []*vault.Note, now time.Time) (bool, error) {
 // Drop removes the events of the note at path p, which is gone. It
 // reports whether there were any.
 func (f *Feed) Drop(p string) bool {
-	hash := noteHash(p)
-	uids := f.byNote[hash]
+	uids := slices.Clone(f.byNote[noteHash(p)])
 	for _, uid := range uids {
-		delete(f.events, uid)
+		f.remove(uid)
 	}
-	delete(f.byNote, hash)
 	return len(uids) > 0
 }
 
@@ -146,10 +179,9 @@ func (f *Feed) Retain(paths []string) {
 	}
 	for hash, uids := range f.byNote {
 		if !keep[hash] {
-			for _, uid := range uids {
-				delete(f.events, uid)
+			for _, uid := range slices.Clone(uids) {
+				f.remove(uid)
 			}
-			delete(f.byNote, hash)
 		}
 	}
 }
@@ -159,21 +191,17 @@ func (f *Feed) Len() int { return len(f.events) }
 
 // Bytes encodes the calendar: events sorted by start, then UID.
 func (f *Feed) Bytes() []byte {
-	blocks := make([]*block, 0, len(f.events))
+	if !f.sorted {
+		slices.SortFunc(f.order, byStart)
+		f.sorted = true
+	}
 	size := len(f.head) + len(f.tail)
-	for _, b := range f.events {
-		blocks = append(blocks, b)
+	for _, b := range f.order {
 		size += len(b.data)
 	}
-	slices.SortFunc(blocks, func(a, b *block) int {
-		if c := a.start.Compare(b.start); c != 0 {
-			return c
-		}
-		return strings.Compare(a.uid, b.uid)
-	})
 	out := make([]byte, 0, size)
 	out = append(out, f.head...)
-	for _, b := range blocks {
+	for _, b := range f.order {
 		out = append(out, b.data...)
 	}
 	return append(out, f.tail...)

@@ -46,11 +46,20 @@ type known struct {
 // are due. When addresses at the same company are known anywhere in the
 // vault, it infers their pattern (first.last, flast …) and suggests the
 // address; when they disagree, it says so rather than guess.
-func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person) {
+func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person, wants func(string) bool) {
 	book := map[string][]known{} // folded company → addresses
+	folded := map[string]string{}
+	fold := func(company string) string {
+		f, ok := folded[company]
+		if !ok {
+			f = foldName(company)
+			folded[company] = f
+		}
+		return f
+	}
 	add := func(company, name, email string) {
 		if company != "" && name != "" && email != "" {
-			book[foldName(company)] = append(book[foldName(company)], known{name, strings.ToLower(email)})
+			book[fold(company)] = append(book[fold(company)], known{name, strings.ToLower(email)})
 		}
 	}
 	for _, n := range v.Notes {
@@ -68,7 +77,7 @@ func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person) {
 	}
 	warn := func(n *Note, pos Pos, who *Interviewer, what string) {
 		msg, suggestion := fmt.Sprintf("no e-mail address for %s, so %s: add it to the front matter", who.Name, what), ""
-		if addr, why := guessAddress(who.Name, book[foldName(n.Company)]); addr != "" {
+		if addr, why := guessAddress(who.Name, book[fold(n.Company)]); addr != "" {
 			msg = fmt.Sprintf("no e-mail address for %s, so %s: going by the other addresses at %s, add %s", who.Name, what, n.Company, addr)
 			suggestion = addr
 		} else if why != "" {
@@ -78,6 +87,9 @@ func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person) {
 			Code: CodeMissingEmail, Message: msg, Suggestion: suggestion})
 	}
 	for _, n := range v.Notes {
+		if !wants(n.Path) {
+			continue
+		}
 		if n.Status == Ready {
 			for _, iv := range n.Interviewers {
 				if iv.Channel == Email && iv.Email == "" {

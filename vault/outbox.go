@@ -42,6 +42,82 @@ type Outbox struct {
 type manifest struct {
 	Version int              `json:"version"`
 	Files   map[string]entry `json:"files"` // by outbox-relative path
+
+	// What makes saving it after every change of a watcher cheap with
+	// tens of thousands of files: the names sorted (nil: to sort again),
+	// each file's encoded line, and the files of each note.
+	names  []string
+	lines  map[string][]byte
+	byNote map[string]map[string]bool
+}
+
+func (m *manifest) set(name string, rec entry) {
+	old, had := m.Files[name]
+	m.Files[name] = rec
+	delete(m.lines, name)
+	if !had {
+		m.names = nil
+	}
+	if m.byNote != nil {
+		if had {
+			delete(m.byNote[old.Note], name)
+		}
+		m.notesOf(rec.Note)[name] = true
+	}
+}
+
+func (m *manifest) remove(name string) {
+	old, had := m.Files[name]
+	if !had {
+		return
+	}
+	delete(m.Files, name)
+	delete(m.lines, name)
+	if i, found := slices.BinarySearch(m.names, name); found {
+		m.names = slices.Delete(m.names, i, i+1)
+	}
+	if m.byNote != nil {
+		delete(m.byNote[old.Note], name)
+	}
+}
+
+func (m *manifest) notesOf(note string) map[string]bool {
+	set := m.byNote[note]
+	if set == nil {
+		set = map[string]bool{}
+		m.byNote[note] = set
+	}
+	return set
+}
+
+// sorted returns the names of the files, sorted.
+func (m *manifest) sorted() []string {
+	if m.names == nil {
+		m.names = sortedKeys(m.Files)
+	}
+	return m.names
+}
+
+// ofNotes returns the names of the files made from the notes in scope,
+// sorted; every name when scope is nil.
+func (m *manifest) ofNotes(scope []string) []string {
+	if scope == nil {
+		return slices.Clone(m.sorted())
+	}
+	if m.byNote == nil {
+		m.byNote = map[string]map[string]bool{}
+		for name, rec := range m.Files {
+			m.notesOf(rec.Note)[name] = true
+		}
+	}
+	var names []string
+	for _, note := range scope {
+		for name := range m.byNote[note] {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
 }
 
 // An entry records one generated file: the hash of the bytes written, and
@@ -98,6 +174,16 @@ func (o *Outbox) Write(name string, data []byte) (bool, error) {
 	return o.write(name, "", data)
 }
 
+// Replace is Write for a file known to hold other bytes: it is not read
+// first.
+func (o *Outbox) Replace(name string, data []byte) (bool, error) {
+	if err := o.writeAtomic(o.Path(name), data); err != nil {
+		return false, err
+	}
+	o.record(name, entry{Hash: hashOf(data)})
+	return true, nil
+}
+
 func (o *Outbox) write(name, note string, data []byte) (bool, error) {
 	full := o.Path(name)
 	rec := entry{Hash: hashOf(data), Note: note}
@@ -115,8 +201,8 @@ func (o *Outbox) write(name, note string, data []byte) (bool, error) {
 func (o *Outbox) record(name string, rec entry) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	if o.manifest.Files[name] != rec {
-		o.manifest.Files[name] = rec
+	if cur, ok := o.manifest.Files[name]; !ok || cur != rec {
+		o.manifest.set(name, rec)
 		o.changed = true
 	}
 }
@@ -145,7 +231,7 @@ type SyncStats struct {
 //
 // Only the files of notes in scope are considered for removal; a nil scope
 // is every note.
-func (o *Outbox) Sync(files []File, scope func(note string) bool, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+func (o *Outbox) Sync(files []File, scope []string, keep map[string]bool) (SyncStats, []Diagnostic, error) {
 	st, diags, err := o.Put(files)
 	wanted := map[string]bool{}
 	for _, f := range files {
@@ -190,22 +276,22 @@ func (o *Outbox) edited(name, msg string) Diagnostic {
 // Prune removes the generated files no longer wanted, the second half of
 // Sync: of the notes in scope (nil: every note), but not of the notes in
 // keep, and never a file edited since it was written.
-func (o *Outbox) Prune(wanted func(name string) bool, scope func(note string) bool, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[string]bool) (SyncStats, []Diagnostic, error) {
 	var (
 		st    SyncStats
 		diags []Diagnostic
 		errs  []error
 	)
 	warn := func(name, msg string) { diags = append(diags, o.edited(name, msg)) }
-	for _, name := range sortedKeys(o.manifest.Files) {
+	for _, name := range o.manifest.ofNotes(scope) {
 		rec := o.manifest.Files[name]
-		if rec.Note == "" || keep[rec.Note] || scope != nil && !scope(rec.Note) || wanted(name) {
+		if rec.Note == "" || keep[rec.Note] || wanted(name) {
 			continue
 		}
 		cur, err := o.root.ReadFile(o.Path(name))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			delete(o.manifest.Files, name)
+			o.manifest.remove(name)
 			o.changed = true
 		case err != nil:
 			errs = append(errs, fmt.Errorf("cannot read %s: %w", o.Path(name), err))
@@ -217,7 +303,7 @@ func (o *Outbox) Prune(wanted func(name string) bool, scope func(note string) bo
 				errs = append(errs, fmt.Errorf("cannot remove %s: %w", o.Path(name), err))
 				continue
 			}
-			delete(o.manifest.Files, name)
+			o.manifest.remove(name)
 			o.changed = true
 			st.Removed++
 			// The note's folder goes with its last file; Remove fails,
@@ -376,7 +462,7 @@ func (o *Outbox) Ours(name string) bool {
 }
 
 // Names returns the names of the files the manifest lists.
-func (o *Outbox) Names() []string { return sortedKeys(o.manifest.Files) }
+func (o *Outbox) Names() []string { return slices.Clone(o.manifest.sorted()) }
 
 // WriteState writes a file of the tool's own into the outbox, atomically,
 // without listing it in the manifest: it is no output, and a later run
@@ -399,23 +485,31 @@ func (o *Outbox) Close() error {
 // rewritten after every change, so it must be quick to write for tens of
 // thousands of files, and it should stay readable.
 func (m *manifest) encode() []byte {
-	names := sortedKeys(m.Files)
+	names := m.sorted()
+	if m.lines == nil {
+		m.lines = map[string][]byte{}
+	}
 	out := make([]byte, 0, 64+len(names)*160)
 	out = fmt.Appendf(out, "{\"version\": %d, \"files\": {", m.Version)
 	for i, name := range names {
-		rec := m.Files[name]
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = append(out, "\n  "...)
-		out = appendJSONString(out, name)
-		out = append(out, `: {"hash": `...)
-		out = appendJSONString(out, rec.Hash)
-		if rec.Note != "" {
-			out = append(out, `, "note": `...)
-			out = appendJSONString(out, rec.Note)
+		line, ok := m.lines[name]
+		if !ok {
+			rec := m.Files[name]
+			line = append(line, "\n  "...)
+			line = appendJSONString(line, name)
+			line = append(line, `: {"hash": `...)
+			line = appendJSONString(line, rec.Hash)
+			if rec.Note != "" {
+				line = append(line, `, "note": `...)
+				line = appendJSONString(line, rec.Note)
+			}
+			line = append(line, '}')
+			m.lines[name] = line
 		}
-		out = append(out, '}')
+		out = append(out, line...)
 	}
 	if len(names) > 0 {
 		out = append(out, '\n')

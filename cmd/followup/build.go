@@ -102,7 +102,7 @@ func tidyDiagnostics(ds []vault.Diagnostic, cfg *vault.Config) []vault.Diagnosti
 func renderDrafts(w *workspace, v *vault.Vault) {
 	tmpls, diags := render.LoadTemplates(w.fsys, w.cfg.Templates)
 	v.Diagnostics = append(v.Diagnostics, diags...)
-	folders := noteFolders(v)
+	folders := noteFolders(v, nil)
 	renders := make([]*rendered, len(v.Notes))
 	vault.Parallel(len(v.Notes), func(i int) {
 		n := v.Notes[i]

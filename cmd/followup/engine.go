@@ -37,7 +37,8 @@ type engine struct {
 	v       *vault.Vault         // as last assembled
 	calData []byte               // the calendar as last written
 	started bool
-	scanned []vault.Entry // the vault as scanned already, for the next full build
+	scanned []vault.Entry     // the vault as scanned already, for the next full build
+	slugs   map[string]string // the folder name of each note path
 }
 
 // rendered is what became of a note's drafts.
@@ -72,7 +73,7 @@ func newEngine(w *workspace) (*engine, error) {
 		w: w, cfg: w.cfg, ob: ob,
 		index:   vault.NewIndex(nil, nil),
 		entries: map[string]vault.Entry{}, results: map[string]*vault.FileResult{},
-		renders: map[string]*rendered{}, live: map[string]bool{},
+		renders: map[string]*rendered{}, live: map[string]bool{}, slugs: map[string]string{},
 	}, nil
 }
 
@@ -167,13 +168,34 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	for _, q := range slices.Sorted(maps.Keys(e.results)) {
 		results = append(results, e.results[q])
 	}
-	v := vault.Assemble(e.cfg, results, e.index)
+	// A watcher's rebuild reports on what it read and rendered; the first
+	// build reports everything.
+	var shown func(string, bool) bool
+	if !first {
+		// What it read, and the notes that broke or mended because of it
+		// (an id taken, or freed).
+		shown = func(q string, ok bool) bool {
+			if ok != e.live[q] {
+				_, isResult := e.results[q]
+				p.Touched[q] = p.Touched[q] || isResult && (ok || e.live[q])
+			}
+			return p.Touched[q]
+		}
+	}
+	v := vault.AssembleOnly(e.cfg, results, e.index, shown)
 	e.v = v
+	var only func(string) bool
+	if !first {
+		only = func(q string) bool { return p.Touched[q] }
+	}
 
 	// Templates: when they change, every draft does.
 	tmpls, tmplDiags := render.LoadTemplates(e.w.fsys, e.cfg.Templates)
 	tmplChanged := !tmpls.Same(e.tmpls)
 	if tmplChanged {
+		if !first {
+			p.Changed = append(p.Changed, e.cfg.Templates+"/")
+		}
 		e.tmpls, e.tmplDiags = tmpls, tmplDiags
 		for _, d := range tmplDiags {
 			p.Touched[d.Path] = true
@@ -181,7 +203,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 
 	// Render the notes whose drafts may have changed.
-	folders := noteFolders(v)
+	folders := noteFolders(v, e.slugs)
 	live := map[string]bool{}
 	var toRender []*vault.Note
 	for _, n := range v.Notes {
@@ -231,11 +253,13 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		if r.broken {
 			keep[q] = true
 		}
-		for _, name := range r.files {
-			wanted[name] = true
+		if first || scope[q] {
+			for _, name := range r.files {
+				wanted[name] = true
+			}
 		}
 	}
-	inScope := func(note string) bool { return scope[note] }
+	inScope := slices.AppendSeq(make([]string, 0, len(scope)), maps.Keys(scope)) // not nil: nil is every note
 	if first {
 		inScope = nil // every note: the outbox may hold drafts of notes deleted since
 	}
@@ -275,9 +299,17 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	// that was written.
 	errs = append(errs, e.ob.Close())
 
-	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, v.Overdue(now))
+	var dues []vault.Due
+	for _, d := range v.Dues() {
+		if only == nil || only(d.Path) {
+			dues = append(dues, d)
+		}
+	}
+	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(dues, now, e.cfg))
 	for _, n := range v.Notes {
-		ds = append(ds, e.renders[n.Path].diags...)
+		if only == nil || only(n.Path) {
+			ds = append(ds, e.renders[n.Path].diags...)
+		}
 	}
 	p.Diags = tidyDiagnostics(ds, e.cfg)
 	p.Took = time.Since(start)
@@ -318,7 +350,12 @@ func (e *engine) writeCalendar() (string, error) {
 	data := e.feed.Bytes()
 	state := "unchanged"
 	if !bytes.Equal(data, e.calData) || e.calData == nil {
-		wrote, err := e.ob.Write(name, data)
+		write := e.ob.Write
+		if e.calData != nil {
+			// The file holds what was written last: no need to read it.
+			write = e.ob.Replace
+		}
+		wrote, err := write(name, data)
 		if err != nil {
 			return "", err
 		}
@@ -370,7 +407,7 @@ func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folde
 // file name; when two notes in different folders share a name, the second
 // by path gets NAME-2. Notes with errors count too, so that a note that
 // breaks does not move another's folder.
-func noteFolders(v *vault.Vault) map[string]string {
+func noteFolders(v *vault.Vault, slugs map[string]string) map[string]string {
 	paths := slices.Clone(v.Failed)
 	for _, n := range v.Notes {
 		paths = append(paths, n.Path)
@@ -379,7 +416,13 @@ func noteFolders(v *vault.Vault) map[string]string {
 	taken := map[string]bool{}
 	folders := map[string]string{}
 	for _, p := range paths {
-		base := render.Slug(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+		base, ok := slugs[p]
+		if !ok {
+			base = render.Slug(strings.TrimSuffix(path.Base(p), path.Ext(p)))
+			if slugs != nil {
+				slugs[p] = base
+			}
+		}
 		name := base
 		for i := 2; taken[name]; i++ {
 			name = fmt.Sprintf("%s-%d", base, i)

@@ -97,7 +97,7 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 	today := calendar.DateOf(now)
 	horizon := today.AddDays(days)
 	rep := statusReport{Now: now.Format(time.RFC3339), Days: days, Overdue: []dueItem{}, Today: []dueItem{}, Upcoming: []dueItem{}}
-	folders := noteFolders(v)
+	folders := noteFolders(v, nil)
 	add := func(it dueItem, day calendar.Date, overdue bool) {
 		switch {
 		case overdue:
