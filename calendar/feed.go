@@ -3,6 +3,7 @@ package calendar
 import (
 	"bytes"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +21,7 @@ type Feed struct {
 	cfg    *vault.Config
 	events map[string]*block // by UID
 	byNote map[string][]string
-	order  []*block // every event, sorted when sorted is true
+	order  []*block // every event, sorted, when sorted is true; else nil
 	sorted bool
 	head   []byte // the calendar's encoding up to its first event
 	tail   []byte
@@ -70,8 +71,7 @@ func (f *Feed) put(b *block) {
 	f.events[b.uid] = b
 	f.byNote[b.note] = append(f.byNote[b.note], b.uid)
 	if !f.sorted {
-		f.order = append(f.order, b)
-		return
+		return // Bytes sorts every event
 	}
 	i, _ := slices.BinarySearchFunc(f.order, b, byStart)
 	f.order = slices.Insert(f.order, i, b)
@@ -88,7 +88,6 @@ func (f *Feed) remove(uid string) {
 
 func (f *Feed) unorder(b *block) {
 	if !f.sorted {
-		f.order = slices.DeleteFunc(f.order, func(o *block) bool { return o == b })
 		return
 	}
 	if i, found := slices.BinarySearchFunc(f.order, b, byStart); found && f.order[i] == b {
@@ -192,7 +191,7 @@ func (f *Feed) Len() int { return len(f.events) }
 // Bytes encodes the calendar: events sorted by start, then UID.
 func (f *Feed) Bytes() []byte {
 	if !f.sorted {
-		slices.SortFunc(f.order, byStart)
+		f.order = slices.SortedFunc(maps.Values(f.events), byStart)
 		f.sorted = true
 	}
 	size := len(f.head) + len(f.tail)

@@ -62,22 +62,31 @@ func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person, wa
 			book[fold(company)] = append(book[fold(company)], known{name, strings.ToLower(email)})
 		}
 	}
-	for _, n := range v.Notes {
-		for _, iv := range n.Interviewers {
-			add(n.Company, iv.Name, iv.Email)
+	// The address book is made the first time an address is missing: a
+	// watcher's rebuild of a note with every address needs none.
+	made := false
+	addresses := func(company string) []known {
+		if !made {
+			made = true
+			for _, n := range v.Notes {
+				for _, iv := range n.Interviewers {
+					add(n.Company, iv.Name, iv.Email)
+				}
+			}
+			for _, p := range linked {
+				add(p.Company, p.Name, p.Email)
+			}
+			for _, p := range contacts {
+				if _, ok := linked[p.Path]; !ok {
+					add(p.Company, p.Name, p.Email)
+				}
+			}
 		}
-	}
-	for _, p := range linked {
-		add(p.Company, p.Name, p.Email)
-	}
-	for _, p := range contacts {
-		if _, ok := linked[p.Path]; !ok {
-			add(p.Company, p.Name, p.Email)
-		}
+		return book[fold(company)]
 	}
 	warn := func(n *Note, pos Pos, who *Interviewer, what string) {
 		msg, suggestion := fmt.Sprintf("no e-mail address for %s, so %s: add it to the front matter", who.Name, what), ""
-		if addr, why := guessAddress(who.Name, book[fold(n.Company)]); addr != "" {
+		if addr, why := guessAddress(who.Name, addresses(n.Company)); addr != "" {
 			msg = fmt.Sprintf("no e-mail address for %s, so %s: going by the other addresses at %s, add %s", who.Name, what, n.Company, addr)
 			suggestion = addr
 		} else if why != "" {

@@ -300,10 +300,16 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	errs = append(errs, e.ob.Close())
 
 	var dues []vault.Due
-	for _, d := range v.Dues() {
-		if only == nil || only(d.Path) {
-			dues = append(dues, d)
+	if only == nil {
+		dues = v.Dues()
+	} else {
+		var touched []*vault.Note
+		for _, n := range v.Notes {
+			if only(n.Path) {
+				touched = append(touched, n)
+			}
 		}
+		dues = (&vault.Vault{Config: e.cfg, Notes: touched}).Dues()
 	}
 	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(dues, now, e.cfg))
 	for _, n := range v.Notes {
