@@ -461,6 +461,13 @@ func (o *Outbox) Ours(name string) bool {
 	return err == nil && o.manifest.Files[name].Hash == hashOf(data)
 }
 
+// Listed reports whether the manifest lists the file name: the tool wrote
+// it.
+func (o *Outbox) Listed(name string) bool {
+	_, ok := o.manifest.Files[name]
+	return ok
+}
+
 // Names returns the names of the files the manifest lists.
 func (o *Outbox) Names() []string { return slices.Clone(o.manifest.sorted()) }
 

@@ -37,6 +37,11 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	lock, err := vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	start := time.Now()
 	key := cacheKey(w)
 	entries := vault.Scan(w.fsys, w.cfg)
@@ -78,6 +83,10 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	return nil
 }
+
+// lockWait is how long a build waits for another to finish writing the
+// outbox.
+var lockWait = 3 * time.Second
 
 func draftStats(st vault.SyncStats) string {
 	s := fmt.Sprintf("drafts: %d written, %d unchanged, %d removed", st.Written, st.Unchanged, st.Removed)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"path"
 	"slices"
@@ -333,12 +334,18 @@ func addAll(set map[string]bool, items []string) map[string]bool {
 // when that file is not what the tool wrote.
 func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	name := e.cfg.Calendar.File
-	prev, _ := e.ob.Read(name)
+	prev, readErr := e.ob.Read(name)
 	feed, err := calendar.NewFeed(e.cfg, prev)
 	if feed == nil {
 		return nil, err
 	}
 	e.feed = feed
+	if errors.Is(readErr, fs.ErrNotExist) && e.ob.Listed(name) {
+		return []vault.Diagnostic{{
+			Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
+			Message: name + " was deleted: it is generated, so it was written again",
+		}}, nil
+	}
 	if err != nil || e.ob.EditedByHand(name) {
 		return []vault.Diagnostic{{
 			Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,

@@ -2,6 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -165,5 +168,43 @@ func TestParallelIsSerial(t *testing.T) {
 		if !bytes.Equal([]byte(data), []byte(b[name])) {
 			t.Errorf("%s differs between the serial and the parallel build", name)
 		}
+	}
+}
+
+// TestTwoWriters runs a build while a watcher holds the outbox: the build
+// says who is writing and exits 2, and writes nothing; once the watcher
+// stops, the build works.
+func TestTwoWriters(t *testing.T) {
+	defer func(wait time.Duration) { lockWait = wait }(lockWait)
+	lockWait = 100 * time.Millisecond
+	dir := copyExample(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	log := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, 0, log, nil) }()
+	waitFor(t, "the watcher", log, func() bool { return strings.Contains(log.String(), "watching") })
+	before := readTree(t, filepath.Join(dir, "outbox"))
+
+	var stderr bytes.Buffer
+	err := run(context.Background(), []string{"--vault", dir, "--now", "2026-11-21", "build"}, nil, io.Discard, &stderr)
+	if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), fmt.Sprintf("another followup (process %d) is writing outbox", os.Getpid())) {
+		t.Errorf("build beside a watcher: exit %d\n%s", code, stderr.String())
+	}
+	if after := readTree(t, filepath.Join(dir, "outbox")); len(after) != len(before) {
+		t.Errorf("the refused build changed the outbox: %d files, then %d", len(before), len(after))
+	}
+	// A second watcher is refused the same way.
+	stderr.Reset()
+	if err := watch(t.Context(), &globals{vault: dir}, 0, &stderr, nil); !errors.Is(err, vault.ErrLocked) {
+		t.Errorf("a second watcher: %v", err)
+	}
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if err := run(context.Background(), []string{"--vault", dir, "--now", "2026-11-21", "build"}, nil, io.Discard, &stderr); err != nil && err != errProblems {
+		t.Errorf("build after the watcher stopped: %v\n%s", err, stderr.String())
 	}
 }

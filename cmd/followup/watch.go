@@ -73,6 +73,13 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	// The watcher writes the outbox for as long as it runs: no other
+	// process may, or the engine's idea of the outbox would be wrong.
+	lock, err := vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
 	e, err := newEngine(w)
 	if err != nil {
 		return err

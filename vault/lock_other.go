@@ -1,0 +1,9 @@
+//go:build !unix
+
+package vault
+
+import "os"
+
+// On systems without flock(2) the outbox is not locked.
+func lockFile(f *os.File) error   { return nil }
+func unlockFile(f *os.File) error { return nil }
