@@ -37,6 +37,9 @@ type Outbox struct {
 	manifest manifest
 	changed  bool
 	mu       sync.Mutex // guards manifest and changed while folders are written in parallel
+	// fault, in tests, fails or kills a step ("write", "rename") of
+	// writing the file name.
+	fault func(step, name string) error
 }
 
 type manifest struct {
@@ -363,6 +366,11 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 	if entries, err := fs.ReadDir(d.FS(), "."); err == nil {
 		for _, e := range entries {
 			present[e.Name()] = true
+			// Left by a run that was killed: the lock says none is
+			// running now.
+			if strings.HasPrefix(e.Name(), TempPrefix) {
+				_ = d.Remove(e.Name())
+			}
 		}
 	}
 	current := make([][]byte, len(files))
@@ -401,7 +409,7 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 			r.unchanged++
 			continue
 		}
-		if err := writeIn(d, path.Base(f.Name), f.Data); err != nil {
+		if err := writeIn(d, path.Base(f.Name), f.Data, o.fault); err != nil {
 			r.errs = append(r.errs, fmt.Errorf("cannot write %s: %w", o.Path(f.Name), rootCause(err)))
 			continue
 		}
@@ -421,7 +429,7 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 
 // writeIn writes data to the file name of the folder d atomically: a
 // temporary file, synced, then renamed over it.
-func writeIn(d *os.Root, name string, data []byte) error {
+func writeIn(d *os.Root, name string, data []byte, fault func(step, name string) error) error {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := TempPrefix + hex.EncodeToString(rnd[:])
@@ -429,21 +437,33 @@ func writeIn(d *os.Root, name string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.Write(data)
+	if fault != nil {
+		err = fault("write", name)
+	}
+	if err == nil {
+		_, err = f.Write(data)
+	}
 	if err == nil {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil && fault != nil {
+		err = fault("rename", name)
+	}
 	if err == nil {
 		err = d.Rename(tmp, name)
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, errKilled) {
 		_ = d.Remove(tmp)
 	}
 	return err
 }
+
+// errKilled is what a test's fault returns to stand for the process
+// killed at that point: nothing more happens, not even cleaning up.
+var errKilled = errors.New("killed")
 
 func sortedKeys(m map[string]entry) []string {
 	keys := make([]string, 0, len(m))
@@ -546,31 +566,18 @@ func (o *Outbox) writeAtomic(full string, data []byte) error {
 	if err := o.root.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
 	}
-	var rnd [8]byte
-	_, _ = rand.Read(rnd[:])
-	tmp := path.Join(dir, TempPrefix+hex.EncodeToString(rnd[:]))
-	f, err := o.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	d, err := o.root.OpenRoot(dir)
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", full, err)
+		return fmt.Errorf("cannot open the folder %s: %w", dir, rootCause(err))
 	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = o.root.Rename(tmp, full)
-	}
-	if err != nil {
-		_ = o.root.Remove(tmp)
-		return fmt.Errorf("cannot write %s: %w", full, err)
+	defer d.Close()
+	if err := writeIn(d, path.Base(full), data, o.fault); err != nil {
+		return fmt.Errorf("cannot write %s: %w", full, rootCause(err))
 	}
 	// Sync the folder so that the rename survives a crash.
-	if d, err := o.root.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
+	if f, err := d.Open("."); err == nil {
+		_ = f.Sync()
+		f.Close()
 	}
 	return nil
 }

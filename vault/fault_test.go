@@ -1,0 +1,205 @@
+package vault
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+)
+
+// draftFiles are the files of three notes' drafts, in version v.
+func draftFiles(v int) []File {
+	var files []File
+	for n := range 3 {
+		for _, who := range []string{"jane-doe", "raj-patel"} {
+			group := fmt.Sprintf("note-%d/%s", n, who)
+			for _, ext := range []string{".eml", ".html", ".md"} {
+				files = append(files, File{Name: group + ext, Note: fmt.Sprintf("n%d.md", n), Group: group,
+					Data: []byte(strings.Repeat(fmt.Sprintf("version %d of %s%s\n", v, group, ext), 50*v))})
+			}
+		}
+	}
+	return files
+}
+
+// killAt returns a fault that kills the process at the n-th step of
+// kind step: that step and every later one fail as if nothing ran.
+func killAt(step string, n int) func(string, string) error {
+	var (
+		mu     sync.Mutex
+		count  int
+		killed bool
+	)
+	return func(s, name string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if s == step {
+			count++
+		}
+		if count >= n {
+			killed = true
+		}
+		if killed {
+			return errKilled
+		}
+		return nil
+	}
+}
+
+// checkOutbox verifies that every file is one of the versions whole, and
+// returns how many hold each.
+func checkOutbox(t *testing.T, dir string, versions ...[]File) map[int]int {
+	t.Helper()
+	counts := map[int]int{}
+	for _, f := range versions[0] {
+		got, err := os.ReadFile(filepath.Join(dir, "outbox", f.Name))
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		found := false
+		for v, files := range versions {
+			for _, g := range files {
+				if g.Name == f.Name && bytes.Equal(g.Data, got) {
+					counts[v]++
+					found = true
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s holds neither version whole: %d bytes", f.Name, len(got))
+		}
+	}
+	return counts
+}
+
+// checkManifest verifies that the manifest on disk is JSON and that every
+// file it lists holds the bytes it records.
+func checkManifest(t *testing.T, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "outbox", ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("the manifest is not JSON: %v", err)
+	}
+	for name, rec := range m.Files {
+		got, err := os.ReadFile(filepath.Join(dir, "outbox", name))
+		if err != nil || hashOf(got) != rec.Hash {
+			t.Errorf("the manifest and %s disagree", name)
+		}
+	}
+}
+
+// TestKilledMidBuild kills a build at every rename, and at the write of
+// the manifest: every file is the old or the new version whole, never
+// cut; the next build repairs everything without calling the killed
+// build's files edited by hand.
+func TestKilledMidBuild(t *testing.T) {
+	v1, v2 := draftFiles(1), draftFiles(2)
+	for k := 1; k <= len(v2)+1; k++ {
+		dir := t.TempDir()
+		ob := openTestOutbox(t, dir)
+		if _, _, err := ob.Sync(v1, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := ob.Close(); err != nil {
+			t.Fatal(err)
+		}
+
+		ob = openTestOutbox(t, dir)
+		ob.fault = killAt("rename", k)
+		_, _, err := ob.Sync(v2, nil, nil)
+		if k <= len(v2) && !errors.Is(err, errKilled) {
+			t.Fatalf("kill at rename %d: Sync said %v", k, err)
+		}
+		if k > len(v2) {
+			// Killed while saving the manifest.
+			if err := ob.Close(); !errors.Is(err, errKilled) {
+				t.Fatalf("kill at the manifest: Close said %v", err)
+			}
+		}
+		counts := checkOutbox(t, dir, v1, v2)
+		if new := min(k-1, len(v2)); counts[1] != new || counts[0] != len(v2)-new {
+			t.Errorf("kill at rename %d: %d files old and %d new, want %d new", k, counts[0], counts[1], new)
+		}
+		checkManifestJSON(t, dir)
+
+		// The next build, whole.
+		ob = openTestOutbox(t, dir)
+		st, diags, err := ob.Sync(v2, nil, nil)
+		if err != nil || len(diags) > 0 || st.Kept > 0 {
+			t.Fatalf("kill at %d, then a build: %v %v %+v", k, err, diags, st)
+		}
+		if err := ob.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if counts := checkOutbox(t, dir, v2); counts[0] != len(v2) {
+			t.Errorf("kill at %d: the next build left %d of %d files new", k, counts[0], len(v2))
+		}
+		checkManifest(t, dir)
+		var stray []string
+		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err == nil && strings.HasPrefix(d.Name(), TempPrefix) {
+				stray = append(stray, p)
+			}
+			return nil
+		})
+		if k <= len(v2) && len(stray) > 0 {
+			t.Errorf("kill at %d: temporary files left after the next build: %q", k, stray)
+		}
+	}
+}
+
+// checkManifestJSON verifies that the manifest is whole JSON: the old one
+// or the new one, never a cut one.
+func checkManifestJSON(t *testing.T, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "outbox", ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !json.Valid(data) {
+		t.Fatalf("the manifest is cut: %d bytes", len(data))
+	}
+}
+
+// TestFullDisk fails every write with ENOSPC: a clear error naming the
+// file and the cause, no file half-written, and the manifest still true.
+func TestFullDisk(t *testing.T) {
+	dir := t.TempDir()
+	ob := openTestOutbox(t, dir)
+	v1 := draftFiles(1)
+	if _, _, err := ob.Sync(v1, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := ob.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ob = openTestOutbox(t, dir)
+	ob.fault = func(step, name string) error {
+		if step == "write" {
+			return syscall.ENOSPC
+		}
+		return nil
+	}
+	_, _, err := ob.Sync(draftFiles(2), nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "cannot write outbox/note-0/jane-doe.eml") {
+		t.Fatalf("Sync on a full disk: %v", err)
+	}
+	if err := ob.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if counts := checkOutbox(t, dir, v1); counts[0] != len(v1) {
+		t.Errorf("%d of %d files still whole and old", counts[0], len(v1))
+	}
+	checkManifest(t, dir)
+}
