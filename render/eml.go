@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"mime"
 	"sort"
 	"strings"
 
@@ -46,10 +45,10 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	h.Set("X-Unsent", "1")
 	h.Set("Subject", encodeSubject(clean(d.Subject)))
 	if d.To.Email != "" {
-		h.SetAddressList("To", []*mail.Address{{Name: clean(d.To.Name), Address: clean(d.To.Email)}})
+		h.Set("To", formatAddress(clean(d.To.Name), clean(d.To.Email)))
 	}
 	if c := cfg.Candidate; c.Email != "" {
-		h.SetAddressList("From", []*mail.Address{{Name: clean(c.Name), Address: clean(c.Email)}})
+		h.Set("From", formatAddress(clean(c.Name), clean(c.Email)))
 	}
 
 	var b bytes.Buffer
@@ -83,7 +82,9 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 // first one after "Subject: " included (go-message writes words of up to
 // 75). Words are Q-encoded, so a subject stays mostly readable raw.
 func encodeSubject(s string) string {
-	if isPrintableASCII(s) {
+	// Text that looks like an encoded word is encoded too: a mail client
+	// would decode "=?utf-8?b?…?=" into something the note never said.
+	if isPrintableASCII(s) && !strings.Contains(s, "=?") {
 		return s
 	}
 	var words []string
@@ -93,13 +94,68 @@ func encodeSubject(s string) string {
 		// The most runes whose encoded word fits: the length only grows
 		// with the runes, so a binary search finds it.
 		n := 1 + sort.Search(len(runes)-1, func(i int) bool {
-			return len(mime.QEncoding.Encode("utf-8", string(runes[:i+2]))) > limit
+			return len(qWord(string(runes[:i+2]))) > limit
 		})
-		words = append(words, mime.QEncoding.Encode("utf-8", string(runes[:n])))
+		words = append(words, qWord(string(runes[:n])))
 		runes = runes[n:]
 		limit = maxHeaderLine - 1 // a continuation line starts with a space
 	}
 	return strings.Join(words, " ")
+}
+
+// formatAddress writes a mailbox, "Name" <address>. A name that is not
+// ASCII is encoded as RFC 2047 section 5 (3) wants it in an address: only
+// letters, digits and !*+-/ as they are (Go's net/mail leaves a backslash
+// raw, which its own parser then refuses).
+func formatAddress(name, addr string) string {
+	if name == "" {
+		return "<" + addr + ">"
+	}
+	if isPrintableASCII(name) {
+		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `" <` + addr + ">"
+	}
+	const hexDigits = "0123456789ABCDEF"
+	var words []string
+	word := []byte("=?utf-8?q?")
+	for _, r := range name {
+		var enc []byte
+		switch {
+		case r == ' ':
+			enc = []byte{'_'}
+		case r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!*+-/", r)):
+			enc = []byte{byte(r)}
+		default:
+			for _, c := range []byte(string(r)) {
+				enc = append(enc, '=', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+		}
+		// An encoded word is 75 characters at most.
+		if len(word)+len(enc)+2 > 75 {
+			words = append(words, string(word)+"?=")
+			word = []byte("=?utf-8?q?")
+		}
+		word = append(word, enc...)
+	}
+	words = append(words, string(word)+"?=")
+	return strings.Join(words, " ") + " <" + addr + ">"
+}
+
+// qWord encodes s as one RFC 2047 encoded word, Q-encoded, whatever it
+// holds (mime.QEncoding leaves plain ASCII as it is).
+func qWord(s string) string {
+	const hexDigits = "0123456789ABCDEF"
+	b := []byte("=?utf-8?q?")
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ':
+			b = append(b, '_')
+		case c > ' ' && c <= '~' && c != '=' && c != '?' && c != '_':
+			b = append(b, c)
+		default:
+			b = append(b, '=', hexDigits[c>>4], hexDigits[c&0xF])
+		}
+	}
+	return string(append(b, "?="...))
 }
 
 func isPrintableASCII(s string) bool {

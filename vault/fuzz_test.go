@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -90,6 +91,57 @@ func FuzzParseMoment(f *testing.F) {
 		}
 		if !back.Time.Equal(m.Time) || back.HasTime != m.HasTime {
 			t.Fatalf("ParseMoment(%q) = %v, printed and parsed again %v", s, m.Time, back.Time)
+		}
+	})
+}
+
+// FuzzInterviewers feeds arbitrary text to the interviewers key in each
+// of its forms: a list of strings, a link, mappings. Nothing may panic;
+// every interviewer of a note without errors has a name, and names and
+// addresses hold no control character, so no header can be made of them.
+func FuzzInterviewers(f *testing.F) {
+	for _, s := range []string{
+		"  - Jane Doe <jane@acme.example>\n  - \"[[Raj Patel]]\"\n",
+		"  - name: Zoë Müller\n    email: zoe@acme.example\n    channel: letter\n",
+		"[Jane, \"[[people/Raj Patel|Raj]]\"]",
+		"  - [[Raj Patel]]\n",
+		"  - \"Eve\\r\\nBcc: x <e@x.y>\"\n",
+		"  - name: \"[[Raj Patel#Notes|R]]\"\n    topics: [a, b]\n",
+		"  - <>\n  - \"\"\n  - ~\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, list string) {
+		note := "---\ncompany: Acme\ndate: 2026-11-18T14:00\nstatus: ready\ninterviewers:\n" + list + "\n---\nBody\n"
+		fsys := fstest.MapFS{
+			"n.md":                {Data: []byte(note)},
+			"people/Raj Patel.md": {Data: []byte("---\nemail: raj@acme.example\n---\n")},
+		}
+		v := Open(fsys, DefaultConfig(time.UTC))
+		for _, d := range v.Diagnostics {
+			if d.Line < 1 || d.Col < 1 || d.Message == "" {
+				t.Errorf("bad diagnostic %+v", d)
+			}
+		}
+		for _, n := range v.Notes {
+			for _, iv := range append(slices.Clone(n.Interviewers), n.Contact) {
+				if iv == nil {
+					continue
+				}
+				if strings.TrimSpace(iv.Name) == "" {
+					t.Errorf("an interviewer without a name: %+v", iv)
+				}
+				for _, s := range []string{iv.Name, iv.Email, iv.Title, iv.Phone} {
+					if strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+						t.Errorf("control character in %q", s)
+					}
+				}
+				if iv.Email != "" {
+					if _, addr, err := SplitAddress("<" + iv.Email + ">"); err != nil || addr != iv.Email {
+						t.Errorf("address %q does not parse back: %v", iv.Email, err)
+					}
+				}
+			}
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -126,7 +127,7 @@ func decodeInterviewer(d *diags, v *yaml.Node, channel Channel, people *people) 
 		d.errorf(iv.Pos, CodeType, "an interviewer must be a name, not %s", kindName(n))
 		return nil
 	case n.Kind == yaml.ScalarNode:
-		if !iv.fromString(d, n.Value, people) {
+		if !oneLine(d, iv.Pos, n.Value) || !iv.fromString(d, n.Value, people) {
 			return nil
 		}
 	case n.Kind == yaml.SequenceNode:
@@ -140,7 +141,7 @@ func decodeInterviewer(d *diags, v *yaml.Node, channel Channel, people *people) 
 			d.errorf(iv.Pos, CodeType, "an interviewer must be a name, \"Name <email>\", \"[[Link]]\" or a mapping with name:, not %s", kindName(n))
 			return nil
 		}
-		if !iv.fromString(d, "[["+inner.Value+"]]", people) {
+		if !oneLine(d, iv.Pos, inner.Value) || !iv.fromString(d, "[["+inner.Value+"]]", people) {
 			return nil
 		}
 	case n.Kind == yaml.MappingNode:
@@ -149,6 +150,19 @@ func decodeInterviewer(d *diags, v *yaml.Node, channel Channel, people *people) 
 		}
 	}
 	return iv
+}
+
+// oneLine reports an interviewer written with a control character, such
+// as a line break: a name or an address is one line, or it could add a
+// header to a mail.
+func oneLine(d *diags, pos Pos, s string) bool {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexFunc(s, isControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		d.errorf(pos, CodeValue, "interviewer %q contains a control character (%U): write it on one line, without line breaks", s[:i], r)
+		return false
+	}
+	return true
 }
 
 func firstOnly(n *yaml.Node) *yaml.Node {

@@ -1,0 +1,88 @@
+package render
+
+import (
+	"bytes"
+	"io"
+	"mime"
+	"net/mail"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"followup/vault"
+)
+
+// FuzzEML builds drafts from arbitrary names, addresses, subjects and
+// text. Every draft must be a message a mail client reads: the headers
+// the tool writes and no other, each once, the subject and the recipient
+// as given (control characters aside), lines within RFC 5322's limits.
+func FuzzEML(f *testing.F) {
+	f.Add("Zoë Müller", "zoe@acme.example", "Thank you — Staff Engineer interview", "Dear Zoë,\n\nThank you.\n", "Alex Rivera")
+	f.Add("Eve\r\nBcc: spy@example.com", "eve@example.com", "Thanks\r\nBcc: everyone@example.com", "Hello\n.\r\n", "Alex\x00\nCc: x")
+	f.Add("", "", "", "", "")
+	f.Add("=?utf-8?q?=0D=0ABcc:_x?=", "a@b.c", "=?utf-8?b?DQpCY2M6IHg=?=", "--followup-0\r\n", "Q")
+	f.Add("O'Brien, Seán \"the boss\" <x>", "o.brien+jobs@example.com", "日本語の件名がとても長い場合は折り返す必要があります。日本語の件名がとても長い場合", "<script>alert(1)</script>", "Ñ")
+	f.Fuzz(func(t *testing.T, name, email, subject, body, candidate string) {
+		for _, s := range []string{name, email, subject, body, candidate} {
+			if !utf8.ValidString(s) {
+				return // notes are UTF-8: anything else is refused before
+			}
+		}
+		if email != "" {
+			// Addresses come from notes, which refuse what does not parse.
+			if _, addr, err := vault.SplitAddress("<" + email + ">"); err != nil || addr != email {
+				email = ""
+			}
+		}
+		d := Draft{
+			Kind: ThankYou, Channel: vault.Email, Name: "x", Subject: subject, Markdown: body,
+			To:   &vault.Interviewer{Name: name, Email: email},
+			Note: &vault.Note{Path: "n.md", Company: "Acme"},
+		}
+		cfg := vault.DefaultConfig(time.UTC)
+		cfg.Candidate = vault.Candidate{Name: candidate, Email: "alex@example.com"}
+		eml, err := d.EML(cfg)
+		if err != nil {
+			return // refused, not broken
+		}
+		checkEML(t, eml)
+		msg, err := mail.ReadMessage(bytes.NewReader(eml))
+		if err != nil {
+			t.Fatalf("unreadable message: %v\n%q", err, eml)
+		}
+		allowed := []string{"From", "To", "Subject", "X-Unsent", "Mime-Version", "Content-Type"}
+		for key, values := range msg.Header {
+			if !slices.Contains(allowed, key) {
+				t.Errorf("header %s: %q was made\n%q", key, values, eml)
+			}
+			if len(values) != 1 {
+				t.Errorf("header %s appears %d times", key, len(values))
+			}
+		}
+		var dec mime.WordDecoder
+		got, err := dec.DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil {
+			t.Fatalf("subject does not decode: %v", err)
+		}
+		// Whitespace at the ends, or in runs, is not kept by every header
+		// parser: the words are.
+		if want := clean(subject); strings.Join(strings.Fields(got), " ") != strings.Join(strings.Fields(want), " ") {
+			t.Errorf("subject %q came back as %q", want, got)
+		}
+		if to := msg.Header.Get("To"); to != "" {
+			addr, err := mail.ParseAddress(to)
+			if err != nil {
+				t.Errorf("To %q does not parse: %v", to, err)
+			} else if addr.Address != clean(email) {
+				t.Errorf("To is %q, want %q", addr.Address, clean(email))
+			} else if strings.Join(strings.Fields(addr.Name), " ") != strings.Join(strings.Fields(clean(name)), " ") {
+				t.Errorf("To's name %q came back as %q", clean(name), addr.Name)
+			}
+		}
+		if _, err := io.ReadAll(msg.Body); err != nil {
+			t.Error(err)
+		}
+	})
+}
