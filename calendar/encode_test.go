@@ -313,3 +313,37 @@ func lineDiff(a, b []byte) string {
 	}
 	return out.String()
 }
+
+// TestHostileText puts iCalendar's separators, HTML and a would-be
+// property into a company, a role and a name: each comes back from
+// another client's parser as written, and no line is a property of its
+// own.
+func TestHostileText(t *testing.T) {
+	company := `Acme, Inc; "Widgets" \ <script>alert(1)</script>`
+	name := `O'Brien, Seán; END:VEVENT`
+	fsys := fstest.MapFS{
+		"followup.yaml": {Data: []byte("timezone: America/New_York\ncalendar: {details: full}\n")},
+		"n.md": {Data: []byte("---\ncompany: '" + strings.ReplaceAll(company, "'", "''") + "'\nrole: 'Role: BEGIN:VALARM'\ndate: 2026-11-18T14:00\n" +
+			"interviewers: ['" + strings.ReplaceAll(name, "'", "''") + " <ob@acme.example>']\ntopics: ['a\\b, c;d']\n---\n")},
+	}
+	res := build(t, fsys, now, nil)
+	if n := bytes.Count(res.Data, []byte("\r\nBEGIN:VEVENT\r\n")); n != res.Events || res.Events == 0 {
+		t.Fatalf("%d VEVENT lines for %d events:\n%s", n, res.Events, res.Data)
+	}
+	if bytes.Contains(res.Data, []byte("\r\nEND:VEVENT\r\nEND:VEVENT")) || bytes.Count(res.Data, []byte("\r\nBEGIN:VALARM")) > res.Events {
+		t.Errorf("text became a property:\n%s", res.Data)
+	}
+	cal, err := ics.ParseCalendar(bytes.NewReader(res.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range cal.Events() {
+		summary := unescape(ev.GetProperty(ics.ComponentPropertySummary).Value)
+		if !strings.Contains(summary, company) {
+			t.Errorf("summary %q lost the company %q", summary, company)
+		}
+		if strings.Contains(ev.Id(), "thank-you") && !strings.Contains(summary, name) {
+			t.Errorf("summary %q lost the name %q", summary, name)
+		}
+	}
+}

@@ -11,21 +11,25 @@ import (
 // ignored, so "Company" is near "company".
 func nearest(word string, candidates []string) (string, bool) {
 	w := strings.ToLower(word)
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		d := EditDistance(w, strings.ToLower(c))
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
-		}
-	}
 	// One edit for short words, two for longer ones; a word of one or
 	// two letters is too short to guess at, but may differ in case.
+	n := utf8.RuneCountInString(w)
 	limit := 1
-	switch n := utf8.RuneCountInString(w); {
+	switch {
 	case n < 3:
 		limit = 0
 	case n > 5:
 		limit = 2
+	}
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		if m := utf8.RuneCountInString(c); m-n > limit || n-m > limit {
+			continue // too far apart in length to be near
+		}
+		d := EditDistance(w, strings.ToLower(c))
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
 	}
 	if bestDist < 0 || bestDist > limit {
 		return "", false
