@@ -92,6 +92,7 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 	if err := addFolders(fw, w, "."); err != nil {
 		return err
 	}
+	reason := "" // what made the next rebuild one of everything
 	rebuild := func(paths []string) error {
 		now, err := currentTime(g.now, os.Getenv("SOURCE_DATE_EPOCH"), w.cfg.Zone)
 		if err != nil {
@@ -107,6 +108,10 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 				_ = rep.report(slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
 					return !p.Touched[d.Path] && !strings.HasPrefix(d.Path, w.cfg.Outbox+"/")
 				}))
+			}
+			if reason != "" {
+				p.Changed = []string{reason} // everything, because of it
+				reason = ""
 			}
 			fmt.Fprintf(stderr, "followup: %s %s; %s; %s; %s\n", time.Now().Format("15:04:05"), describeChange(p), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
 			if published != nil {
@@ -167,7 +172,7 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 					fmt.Fprintf(stderr, "followup: %v: keeping the previous configuration\n", err)
 					continue
 				}
-				rel = "" // a full rebuild
+				rel, reason = "", vault.ConfigFile // a full rebuild
 			}
 			select {
 			case changes <- rel:
