@@ -249,7 +249,8 @@ func encodeComponent(comp *ical.Component, stampAt time.Time, seq int) ([]byte, 
 	out := buf.Bytes()
 	begin := bytes.Index(out, []byte(beginEvent))
 	end := bytes.LastIndex(out, []byte(endEvent))
-	return out[begin : end+len(endEvent)], nil
+	// A copy: the buffer holds the whole calendar around the event.
+	return bytes.Clone(out[begin : end+len(endEvent)]), nil
 }
 
 const (

@@ -3,6 +3,7 @@ package vault
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -272,12 +273,20 @@ func LoadZone(name string) (*time.Location, error) {
 	if name == "" || name == "Local" || strings.Contains(name, "..") {
 		return nil, fmt.Errorf("%q is not an IANA time zone such as Europe/Berlin", name)
 	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), nil
+	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
 		return nil, fmt.Errorf("%q is not an IANA time zone %s", name, zoneHint(name))
 	}
+	zones.Store(name, loc)
 	return loc, nil
 }
+
+// zones holds every zone loaded: time.LoadLocation reads and keeps the
+// zone's whole table on every call, 3 KB for each of thousands of notes.
+var zones sync.Map // name → *time.Location
 
 // zoneAbbreviations are the names people write for a zone that IANA does
 // not know by them (EST and CET exist, as fixed offsets).
