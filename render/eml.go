@@ -112,7 +112,7 @@ func formatAddress(name, addr string) string {
 		return "<" + addr + ">"
 	}
 	if isPrintableASCII(name) {
-		return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `" <` + addr + ">"
+		return `"` + quoteEscaper.Replace(name) + `" <` + addr + ">"
 	}
 	const hexDigits = "0123456789ABCDEF"
 	var words []string
@@ -139,6 +139,8 @@ func formatAddress(name, addr string) string {
 	words = append(words, string(word)+"?=")
 	return strings.Join(words, " ") + " <" + addr + ">"
 }
+
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // qWord encodes s as one RFC 2047 encoded word, Q-encoded, whatever it
 // holds (mime.QEncoding leaves plain ASCII as it is).
