@@ -26,6 +26,8 @@ var commandFlags = map[string][]string{
 	"new":        {"--role", "--date", "--decision", "--with", "--edit"},
 	"check":      {"--json", "--strict"},
 	"build":      nil,
+	"watch":      {"--poll"},
+	"serve":      {"--addr", "--token", "--poll"},
 	"status":     {"--days", "--json"},
 	"version":    nil,
 	"help":       nil,
