@@ -151,7 +151,7 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		}
 		c.Outputs[name] = *stats[i]
 	}
-	c.Drafts = len(names) - 2 // the manifest and the calendar are no drafts
+	c.Drafts = p.Sync.Written + p.Sync.Unchanged // what a build says it wrote or found unchanged
 	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool { return d.Code == vault.CodeOverdue })
 	c.Dues = e.v.Dues()
 	var buf bytes.Buffer

@@ -54,6 +54,12 @@ func fullOut(t *testing.T, dir, now string) string {
 
 func TestNoopBuildFromCache(t *testing.T) {
 	dir := copyExample(t)
+	// A note with an error: its problems, and its outputs kept, come from
+	// the cache too.
+	broken := filepath.Join(dir, "interviews", "2026", "broken.md")
+	if err := os.WriteFile(broken, []byte("---\ncompany: [\ninterviewers: [Jane]\n---\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ageVault(t, dir)
 	const now = "2026-11-20T17:00:00-05:00"
 	buildOut(t, dir, now)
