@@ -109,8 +109,10 @@ type nameIndex struct {
 func newNameIndex(ivs []*Interviewer) nameIndex {
 	x := nameIndex{full: map[string]*Interviewer{}, other: map[string]*Interviewer{}}
 	for _, iv := range ivs {
-		if k := foldName(iv.Name); x.full[k] == nil {
-			x.full[k] = iv
+		for _, name := range []string{iv.Name, trimName(iv.Name)} {
+			if k := foldName(name); x.full[k] == nil {
+				x.full[k] = iv
+			}
 		}
 		for _, n := range append([]string{iv.FirstName()}, iv.Aliases...) {
 			k := foldName(n)
@@ -275,7 +277,14 @@ func headingName(h string) string {
 			}
 		}
 	}
-	return strings.TrimFunc(h, func(r rune) bool {
+	return trimName(h)
+}
+
+// trimName drops the spaces, punctuation and dashes around a name: "Raj –"
+// and "Raj!" are Raj, and so is the "Ana Smith, Jr" of a heading that
+// ends "Jr.".
+func trimName(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || unicode.IsPunct(r) || r == '–' || r == '—'
 	})
 }

@@ -30,7 +30,8 @@ func TestNameIndex(t *testing.T) {
 	jane := &Interviewer{Name: "Jane Doe", Aliases: []string{"JD"}}
 	janeR := &Interviewer{Name: "Jane Roe"}
 	zoe := &Interviewer{Name: "Zoë Müller"}
-	ivs := []*Interviewer{jane, janeR, zoe}
+	ana := &Interviewer{Name: "Ana Smith, Jr."}
+	ivs := []*Interviewer{jane, janeR, zoe, ana}
 	tests := []struct {
 		name string
 		want *Interviewer
@@ -41,6 +42,8 @@ func TestNameIndex(t *testing.T) {
 		{"JD", jane},
 		{"Zoe Muller", zoe},
 		{"zoë", zoe},
+		{headingName("Ana Smith, Jr."), ana}, // the heading's trailing dot is trimmed; the name's must be too
+		{"Ana Smith, Jr.", ana},
 		{"Notes", nil},
 		{"", nil},
 	}

@@ -160,7 +160,7 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 				// before the watch is. A folder renamed away is watched no
 				// more under its old name.
 				if ev.Op.Has(fsnotify.Rename) || ev.Op.Has(fsnotify.Remove) {
-					_ = fw.Remove(ev.Name)
+					unwatchUnder(fw, ev.Name)
 				}
 				if ev.Op.Has(fsnotify.Create) {
 					if err := addFolders(fw, w, rel); err != nil {
@@ -273,11 +273,11 @@ func classify(rel string, op fsnotify.Op, cfg *vault.Config) kind {
 			return ignore // .git, .obsidian, .trash, .syncthing.*.tmp
 		}
 	}
-	if under(rel, cfg.Templates) {
-		return note // the engine reloads the templates on every build
-	}
 	if path.Ext(base) == "" {
 		return folder // or a file without an extension: reading it is harmless
+	}
+	if under(rel, cfg.Templates) {
+		return note // the engine reloads the templates on every build
 	}
 	if strings.EqualFold(path.Ext(base), ".md") || path.Ext(base) == "" {
 		return note
@@ -324,6 +324,18 @@ func addFolders(fw *fsnotify.Watcher, w *workspace, rel string) error {
 		}
 		return nil
 	})
+}
+
+// unwatchUnder stops watching the folder name and every folder under it,
+// which moved or went: the system goes on reporting a moved folder's
+// changes under its old name, and a folder added again under its new one
+// would come back with that name.
+func unwatchUnder(fw *fsnotify.Watcher, name string) {
+	for _, p := range fw.WatchList() {
+		if p == name || strings.HasPrefix(p, name+string(filepath.Separator)) {
+			_ = fw.Remove(p)
+		}
+	}
 }
 
 // inotifyHint explains the errors Linux gives when its limits on watches

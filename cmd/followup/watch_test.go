@@ -267,6 +267,44 @@ func TestWatchRealFiles(t *testing.T) {
 		return !bytes.Contains(cal, []byte("brand-new/"))
 	})
 
+	// A folder tree renamed: the notes in its subfolders are still
+	// watched, under their new names.
+	inner := filepath.Join(dir, "moved", "inner")
+	if err := os.MkdirAll(inner, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(inner, "m.md"), note, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the nested note's drafts", log, func() bool { return exists(filepath.Join(dir, "outbox", "m")) })
+	if err := os.Rename(filepath.Join(dir, "moved"), filepath.Join(dir, "renamed")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the rename", log, func() bool { return strings.Contains(log.String(), "renamed") })
+	draft := bytes.Replace(note, []byte("status: ready"), []byte("status: draft"), 1)
+	if err := os.WriteFile(filepath.Join(dir, "renamed", "inner", "m.md"), draft, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the edit in the renamed tree", log, func() bool { return !exists(filepath.Join(dir, "outbox", "m")) })
+	if err := os.RemoveAll(filepath.Join(dir, "renamed")); err != nil {
+		t.Fatal(err)
+	}
+
+	// A templates folder made while watching is watched too.
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	thanks := "---\nsubject: Thanks\n---\nDear {{ .To.Name }},\n\n{{ .Personal }}\n\nFIRST VERSION\n"
+	if err := os.WriteFile(filepath.Join(dir, "templates", "thank-you.md"), []byte(thanks), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	anyDraft := filepath.Join(dir, "outbox", "2026-11-20-fernhill-bank", "amara-mensah.md")
+	waitFor(t, "the new template", log, func() bool { b, _ := os.ReadFile(anyDraft); return bytes.Contains(b, []byte("FIRST VERSION")) })
+	if err := os.WriteFile(filepath.Join(dir, "templates", "thank-you.md"), []byte(strings.Replace(thanks, "FIRST", "SECOND", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the edited template", log, func() bool { b, _ := os.ReadFile(anyDraft); return bytes.Contains(b, []byte("SECOND VERSION")) })
+
 	// Writing into the outbox starts no rebuild.
 	n1 := builds()
 	if err := os.WriteFile(filepath.Join(dir, "outbox", "mine.md"), []byte("mine"), 0o644); err != nil {
