@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"followup/vault"
 )
 
 const serveHelp = `usage: followup serve [--addr HOST:PORT] [--token TOKEN] [--poll DURATION]
@@ -50,6 +52,12 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	rep := reporter{stdout: io.Discard, stderr: stderr}
 	err = w.loadConfig(rep)
+	var lock *vault.Lock
+	if err == nil {
+		// Taken before listening: a second serve of one vault says so
+		// before it says where it serves.
+		lock, err = vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+	}
 	w.root.Close()
 	if err != nil {
 		return err
@@ -65,9 +73,14 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		lock.Unlock()
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
-	feed := &feedHandler{token: *token}
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+	// Bound to this machine only, the feed answers only to this
+	// machine's names: a web page that points a name of its own at
+	// 127.0.0.1 (DNS rebinding) gets nothing.
+	feed := &feedHandler{token: *token, loopback: isLoopback(host)}
 	srv := &http.Server{
 		Handler:           feed,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -77,14 +90,18 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		MaxHeaderBytes:    8 << 10,
 		ErrorLog:          nil,
 	}
-	url := "//" + ln.Addr().String() + feed.path()
+	shown := host
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		shown = "localhost" // every address of the machine: this one works here
+	}
+	url := "//" + net.JoinHostPort(shown, port) + feed.path()
 	fmt.Fprintf(stderr, "followup: serving the calendar at http:%s\nfollowup: subscribe with webcal:%s\n", url, url)
-	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) && *token == "" {
+	if !isLoopback(host) && *token == "" {
 		fmt.Fprintf(stderr, "followup: warning: %s is reachable from other machines and no token is set: anyone who can reach it can read your calendar; set --token\n", *addr)
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	watchErr := watch(ctx, g, *poll, stderr, feed.publish)
+	watchErr := watchLocked(ctx, g, *poll, stderr, feed.publish, lock)
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)
@@ -92,6 +109,15 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	return watchErr
+}
+
+// localHost reports whether the Host of a request names this machine.
+func localHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	return isLoopback(strings.TrimSuffix(strings.ToLower(host), "."))
 }
 
 func isLoopback(host string) bool {
@@ -102,7 +128,8 @@ func isLoopback(host string) bool {
 // A feedHandler serves the calendar as last built, from memory: a request
 // never sees a file half-written, and never anything of the vault.
 type feedHandler struct {
-	token string
+	token    string
+	loopback bool // answer only requests for this machine's names
 
 	mu       sync.RWMutex
 	data     []byte
@@ -132,7 +159,7 @@ func (h *feedHandler) publish(data []byte) {
 
 func (h *feedHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
-	if !h.matches(r.URL.EscapedPath()) {
+	if !h.matches(r.URL.EscapedPath()) || h.loopback && !localHost(r.Host) {
 		http.NotFound(w, r)
 		return
 	}

@@ -80,7 +80,7 @@ func TestFeedHandler(t *testing.T) {
 // on the wire so that no client cleans them first: all are 404.
 func TestFeedPaths(t *testing.T) {
 	for _, token := range []string{"", "s3cret-T0ken"} {
-		h := &feedHandler{token: token}
+		h := &feedHandler{token: token, loopback: true}
 		h.publish([]byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
 		srv := httptest.NewServer(h)
 		paths := []string{
@@ -112,6 +112,21 @@ func TestFeedPaths(t *testing.T) {
 		if status := rawGet(t, srv.Listener.Addr().String(), want); status != "200" {
 			t.Errorf("token %q: GET %s: %s, want 200", token, want, status)
 		}
+		// Served on this machine only, the feed answers to its names only:
+		// a page whose name points at 127.0.0.1 (DNS rebinding) or an
+		// absolute request for another host gets nothing.
+		addr := srv.Listener.Addr().String()
+		for host, status := range map[string]string{
+			"localhost": "200", "127.0.0.1:8765": "200", "[::1]:8765": "200", "LOCALHOST.": "200",
+			"attacker.example": "404", "attacker.example:8765": "404", "127.0.0.1.nip.io": "404", "": "404",
+		} {
+			if got := rawGetHost(t, addr, want, host); got != status {
+				t.Errorf("token %q: GET %s with Host %q: %s, want %s", token, want, host, got, status)
+			}
+		}
+		if got := rawGet(t, addr, "http://evil.example"+want); got != "404" {
+			t.Errorf("token %q: GET http://evil.example%s: %s, want 404", token, want, got)
+		}
 		srv.Close()
 	}
 }
@@ -119,12 +134,18 @@ func TestFeedPaths(t *testing.T) {
 // rawGet sends a request line as written and returns the status code.
 func rawGet(t *testing.T, addr, target string) string {
 	t.Helper()
+	return rawGetHost(t, addr, target, "localhost")
+}
+
+// rawGetHost is rawGet with a Host header of the caller's.
+func rawGetHost(t *testing.T, addr, target, host string) string {
+	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", target)
+	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, host)
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {
 		t.Fatalf("GET %s: %v", target, err)

@@ -64,6 +64,12 @@ const (
 // watch builds the vault and rebuilds it on every change until ctx is
 // done. Each build's calendar goes to published, when given (serve).
 func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte)) error {
+	return watchLocked(ctx, g, poll, stderr, published, nil)
+}
+
+// watchLocked is watch with the outbox's lock already held, or nil to
+// take it.
+func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte), lock *vault.Lock) error {
 	w, err := openWorkspace(g)
 	if err != nil {
 		return err
@@ -75,9 +81,10 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 	}
 	// The watcher writes the outbox for as long as it runs: no other
 	// process may, or the engine's idea of the outbox would be wrong.
-	lock, err := vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
-	if err != nil {
-		return err
+	if lock == nil {
+		if lock, err = vault.LockOutbox(w.root, w.cfg.Outbox, lockWait); err != nil {
+			return err
+		}
 	}
 	defer lock.Unlock()
 	e, err := newEngine(w)
