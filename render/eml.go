@@ -111,7 +111,9 @@ func formatAddress(name, addr string) string {
 	if name == "" {
 		return "<" + addr + ">"
 	}
-	if isPrintableASCII(name) {
+	// Some clients decode an encoded word even inside quotes: a name that
+	// looks like one is encoded.
+	if isPrintableASCII(name) && !strings.Contains(name, "=?") {
 		return `"` + quoteEscaper.Replace(name) + `" <` + addr + ">"
 	}
 	const hexDigits = "0123456789ABCDEF"

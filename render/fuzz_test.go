@@ -23,6 +23,7 @@ func FuzzEML(f *testing.F) {
 	f.Add("Eve\r\nBcc: spy@example.com", "eve@example.com", "Thanks\r\nBcc: everyone@example.com", "Hello\n.\r\n", "Alex\x00\nCc: x")
 	f.Add("", "", "", "", "")
 	f.Add("=?utf-8?q?=0D=0ABcc:_x?=", "a@b.c", "=?utf-8?b?DQpCY2M6IHg=?=", "--followup-0\r\n", "Q")
+	f.Add("Ann =?utf-8?b?QUFB?= Lee", "ann@x.example", "Re: =?utf-8?b?QUFB?=", "Hi", "Alex")
 	f.Add("O'Brien, Seán \"the boss\" <x>", "o.brien+jobs@example.com", "日本語の件名がとても長い場合は折り返す必要があります。日本語の件名がとても長い場合", "<script>alert(1)</script>", "Ñ")
 	f.Fuzz(func(t *testing.T, name, email, subject, body, candidate string) {
 		for _, s := range []string{name, email, subject, body, candidate} {
