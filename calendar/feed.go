@@ -23,6 +23,7 @@ type Feed struct {
 	byNote map[string][]string
 	order  []*block // every event, sorted, when sorted is true; else nil
 	sorted bool
+	bufs   [2][]byte
 	head   []byte // the calendar's encoding up to its first event
 	tail   []byte
 }
@@ -188,7 +189,8 @@ func (f *Feed) Retain(paths []string) {
 // Len returns the number of events.
 func (f *Feed) Len() int { return len(f.events) }
 
-// Bytes encodes the calendar: events sorted by start, then UID.
+// Bytes encodes the calendar: events sorted by start, then UID. The
+// result is valid until Bytes is called twice more.
 func (f *Feed) Bytes() []byte {
 	if !f.sorted {
 		f.order = slices.SortedFunc(maps.Values(f.events), byStart)
@@ -198,12 +200,20 @@ func (f *Feed) Bytes() []byte {
 	for _, b := range f.order {
 		size += len(b.data)
 	}
-	out := make([]byte, 0, size)
+	// Two buffers in turn: the caller may keep the last result to
+	// compare it with this one.
+	f.bufs[0], f.bufs[1] = f.bufs[1], f.bufs[0]
+	out := f.bufs[0][:0]
+	if cap(out) < size {
+		out = make([]byte, 0, size+size/8)
+	}
 	out = append(out, f.head...)
 	for _, b := range f.order {
 		out = append(out, b.data...)
 	}
-	return append(out, f.tail...)
+	out = append(out, f.tail...)
+	f.bufs[0] = out
+	return out
 }
 
 // encodeEvent encodes e, stamped as old was when nothing else changed.

@@ -50,16 +50,18 @@ type manifest struct {
 	// tens of thousands of files: the names sorted (nil: to sort again),
 	// each file's encoded line, and the files of each note.
 	names  []string
-	lines  map[string][]byte
+	lines  [][]byte // the encoded line of names[i], or nil
 	byNote map[string]map[string]bool
+	buf    []byte // the last encoding, reused
 }
 
 func (m *manifest) set(name string, rec entry) {
 	old, had := m.Files[name]
 	m.Files[name] = rec
-	delete(m.lines, name)
 	if !had {
-		m.names = nil
+		m.names, m.lines = nil, nil
+	} else if i, found := slices.BinarySearch(m.names, name); found && i < len(m.lines) {
+		m.lines[i] = nil
 	}
 	if m.byNote != nil {
 		if had {
@@ -75,9 +77,11 @@ func (m *manifest) remove(name string) {
 		return
 	}
 	delete(m.Files, name)
-	delete(m.lines, name)
 	if i, found := slices.BinarySearch(m.names, name); found {
 		m.names = slices.Delete(m.names, i, i+1)
+		if i < len(m.lines) {
+			m.lines = slices.Delete(m.lines, i, i+1)
+		}
 	}
 	if m.byNote != nil {
 		delete(m.byNote[old.Note], name)
@@ -97,6 +101,7 @@ func (m *manifest) notesOf(note string) map[string]bool {
 func (m *manifest) sorted() []string {
 	if m.names == nil {
 		m.names = sortedKeys(m.Files)
+		m.lines = nil
 	}
 	return m.names
 }
@@ -513,19 +518,14 @@ func (o *Outbox) Close() error {
 // thousands of files, and it should stay readable.
 func (m *manifest) encode() []byte {
 	names := m.sorted()
-	if m.lines == nil {
-		m.lines = map[string][]byte{}
+	if len(m.lines) != len(names) {
+		m.lines = make([][]byte, len(names))
 	}
-	out := make([]byte, 0, 64+len(names)*160)
-	out = fmt.Appendf(out, "{\"version\": %d, \"files\": {", m.Version)
+	size := 64
 	for i, name := range names {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		line, ok := m.lines[name]
-		if !ok {
+		if m.lines[i] == nil {
 			rec := m.Files[name]
-			line = append(line, "\n  "...)
+			line := []byte("\n  ")
 			line = appendJSONString(line, name)
 			line = append(line, `: {"hash": `...)
 			line = appendJSONString(line, rec.Hash)
@@ -533,14 +533,25 @@ func (m *manifest) encode() []byte {
 				line = append(line, `, "note": `...)
 				line = appendJSONString(line, rec.Note)
 			}
-			line = append(line, '}')
-			m.lines[name] = line
+			m.lines[i] = append(line, '}')
 		}
-		out = append(out, line...)
+		size += len(m.lines[i]) + 1
+	}
+	out := m.buf[:0]
+	if cap(out) < size {
+		out = make([]byte, 0, size+size/8)
+	}
+	out = fmt.Appendf(out, "{\"version\": %d, \"files\": {", m.Version)
+	for i := range names {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, m.lines[i]...)
 	}
 	if len(names) > 0 {
 		out = append(out, '\n')
 	}
+	m.buf = out
 	return append(out, "}}\n"...)
 }
 
