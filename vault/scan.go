@@ -94,6 +94,12 @@ func ReadVia(fsys fs.FS, entries []Entry) func(string) ([]byte, error) {
 	return func(p string) ([]byte, error) { return readNote(fsys, cmp.Or(readAs[p], p)) }
 }
 
+// ReadEntry reads the note at vault path p, whose entry is e (the zero
+// Entry when it has none), through its target for a symbolic link.
+func ReadEntry(fsys fs.FS, e Entry, p string) ([]byte, error) {
+	return readNote(fsys, cmp.Or(e.Target, p))
+}
+
 // A FileResult is what ParseFile made of one file.
 type FileResult struct {
 	Path  string

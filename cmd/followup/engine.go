@@ -32,6 +32,7 @@ type engine struct {
 	tmplDiags []vault.Diagnostic
 
 	entries map[string]vault.Entry
+	paths   []string // of entries, sorted
 	results map[string]*vault.FileResult
 	renders map[string]*rendered // by note path
 	live    map[string]bool      // the notes without errors at the last build
@@ -70,12 +71,14 @@ func newEngine(w *workspace) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine{
+	e := &engine{
 		w: w, cfg: w.cfg, ob: ob,
-		index:   vault.NewIndex(nil, nil),
 		entries: map[string]vault.Entry{}, results: map[string]*vault.FileResult{},
 		renders: map[string]*rendered{}, live: map[string]bool{}, slugs: map[string]string{},
-	}, nil
+	}
+	// Person notes are read through the entries as they are at the time.
+	e.index = vault.NewIndex(nil, func(p string) ([]byte, error) { return vault.ReadEntry(w.fsys, e.entries[p], p) })
+	return e, nil
 }
 
 // build brings the outbox and the calendar up to date. With paths nil it
@@ -87,52 +90,66 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	first := !e.started
 	e.started = true
 
-	// What changed on disk.
-	old := e.entries
-	if paths == nil {
-		e.entries = map[string]vault.Entry{}
-		scanned := e.scanned
-		if scanned == nil {
-			scanned = vault.Scan(e.w.fsys, e.cfg)
-		}
-		e.scanned = nil
-		for _, en := range scanned {
-			e.entries[en.Path] = en
-		}
-	} else {
-		e.entries = maps.Clone(old)
-		for _, root := range paths {
-			for q := range e.entries {
-				if q == root || strings.HasPrefix(q, root+"/") {
-					delete(e.entries, q)
-				}
-			}
-			for _, en := range vault.ScanUnder(e.w.fsys, e.cfg, root) {
-				e.entries[en.Path] = en
-			}
-		}
-	}
-	e.index.SetRead(vault.ReadVia(e.w.fsys, slices.Collect(maps.Values(e.entries))))
+	// What changed on disk: everything, or what is under the paths given.
 	dirty := map[string]bool{}
 	var gone []string
 	linkKeys := map[string]bool{} // names that appeared or went
-	for q, en := range e.entries {
-		was, ok := old[q]
+	update := func(q string, en vault.Entry) {
+		was, ok := e.entries[q]
 		switch {
 		case !ok:
 			e.index.Add(q)
 			linkKeys[vault.LinkKey(q)] = true
 			dirty[q] = true
+			i, _ := slices.BinarySearch(e.paths, q)
+			e.paths = slices.Insert(e.paths, i, q)
 		case was != en:
 			e.index.Forget(q)
 			dirty[q] = true
 		}
+		e.entries[q] = en
 	}
-	for q := range old {
-		if _, ok := e.entries[q]; !ok {
-			gone = append(gone, q)
-			e.index.Remove(q)
-			linkKeys[vault.LinkKey(q)] = true
+	remove := func(q string) {
+		gone = append(gone, q)
+		e.index.Remove(q)
+		linkKeys[vault.LinkKey(q)] = true
+		delete(e.entries, q)
+		if i, found := slices.BinarySearch(e.paths, q); found {
+			e.paths = slices.Delete(e.paths, i, i+1)
+		}
+	}
+	if paths == nil {
+		scanned := e.scanned
+		if scanned == nil {
+			scanned = vault.Scan(e.w.fsys, e.cfg)
+		}
+		e.scanned = nil
+		fresh := make(map[string]bool, len(scanned))
+		for _, en := range scanned {
+			fresh[en.Path] = true
+		}
+		for q := range e.entries {
+			if !fresh[q] {
+				remove(q)
+			}
+		}
+		for _, en := range scanned {
+			update(en.Path, en)
+		}
+	} else {
+		for _, root := range paths {
+			fresh := map[string]vault.Entry{}
+			for _, en := range vault.ScanUnder(e.w.fsys, e.cfg, root) {
+				fresh[en.Path] = en
+			}
+			for q := range e.entries {
+				if _, ok := fresh[q]; !ok && (q == root || strings.HasPrefix(q, root+"/")) {
+					remove(q)
+				}
+			}
+			for q, en := range fresh {
+				update(q, en)
+			}
 		}
 	}
 	slices.Sort(gone)
@@ -166,8 +183,10 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 	p.Parsed = len(parsed)
 	results := make([]*vault.FileResult, 0, len(e.results))
-	for _, q := range slices.Sorted(maps.Keys(e.results)) {
-		results = append(results, e.results[q])
+	for _, q := range e.paths {
+		if r := e.results[q]; r != nil {
+			results = append(results, r)
+		}
 	}
 	// A watcher's rebuild reports on what it read and rendered; the first
 	// build reports everything.
