@@ -41,6 +41,7 @@ type engine struct {
 	started bool
 	scanned []vault.Entry     // the vault as scanned already, for the next full build
 	slugs   map[string]string // the folder name of each note path
+	folders map[string]string // the outbox folder of each interview note
 }
 
 // rendered is what became of a note's drafts.
@@ -176,7 +177,13 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	vault.Parallel(len(toParse), func(i int) {
 		parsed[i] = vault.ParseFile(e.w.fsys, e.entries[toParse[i]], e.cfg, e.index)
 	})
+	// Outbox folders are named by the notes' paths: they change only when
+	// a note appears, goes, or becomes or stops being an interview note.
+	foldersStale := e.folders == nil || len(gone) > 0
 	for _, r := range parsed {
+		if old := e.results[r.Path]; old == nil || old.Interview() != r.Interview() {
+			foldersStale = true
+		}
 		e.results[r.Path] = r
 		p.Touched[r.Path] = true
 		p.Touched = addAll(p.Touched, r.People)
@@ -223,7 +230,10 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 
 	// Render the notes whose drafts may have changed.
-	folders := noteFolders(v, e.slugs)
+	if foldersStale {
+		e.folders = noteFolders(v, e.slugs)
+	}
+	folders := e.folders
 	live := map[string]bool{}
 	var toRender []*vault.Note
 	for _, n := range v.Notes {
