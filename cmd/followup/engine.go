@@ -138,6 +138,15 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			update(en.Path, en)
 		}
 	} else {
+		// A symbolic link is an entry of its own path, with its target's
+		// version: a change to the target is a change to the link.
+		for _, root := range slices.Clone(paths) {
+			for q, en := range e.entries {
+				if en.Target != "" && (en.Target == root || strings.HasPrefix(en.Target, root+"/")) {
+					paths = append(paths, q)
+				}
+			}
+		}
 		for _, root := range paths {
 			fresh := map[string]vault.Entry{}
 			for _, en := range vault.ScanUnder(e.w.fsys, e.cfg, root) {
@@ -302,9 +311,9 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	// The calendar: the events of the notes that changed.
 	var calDiags []vault.Diagnostic
 	if e.feed == nil {
-		calDiags, err = e.openFeed()
-		if err != nil {
-			return nil, err
+		if calDiags, err = e.openFeed(); err != nil {
+			// The drafts are written: the manifest must say so.
+			return nil, errors.Join(append(errs, err, e.ob.Close())...)
 		}
 	}
 	var changedNotes []*vault.Note
@@ -399,13 +408,16 @@ func (e *engine) writeCalendar() (string, error) {
 		}
 		wrote, err := write(name, data)
 		if err != nil {
+			e.calData = nil // unknown now: read the file before the next write
 			return "", err
 		}
 		if wrote {
 			state = "written"
 		}
-		e.calData = data
 	}
+	// Every time, changed or not: the feed reuses the buffer of the
+	// result before last, so an older result would change under us.
+	e.calData = data
 	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
 }
 

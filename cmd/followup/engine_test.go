@@ -208,3 +208,89 @@ func TestTwoWriters(t *testing.T) {
 		t.Errorf("build after the watcher stopped: %v\n%s", err, stderr.String())
 	}
 }
+
+// TestCalendarAfterQuietRebuild changes an event, then only a note's
+// text, then the event again, as a watcher sees a user work: each
+// calendar must be written. (The feed encodes into buffers it reuses; a
+// rebuild that wrote nothing once kept a stale one to compare with.)
+func TestCalendarAfterQuietRebuild(t *testing.T) {
+	dir := copyExample(t)
+	e := newTestEngine(t, dir)
+	if _, err := e.build(nil, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	acme := "interviews/2026/2026-11-19-acme-corp.md"
+	full := filepath.Join(dir, acme)
+	orig, err := os.ReadFile(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := orig
+	for i, edit := range []struct{ from, to string }{
+		{"date: 2026-11-19T16:00", "date: 2026-11-19T17:00"},
+		{"## Unfinished business", "## Unfinished business\n\nOne more thing."},
+		{"date: 2026-11-19T17:00", "date: 2026-11-19T18:00"},
+		{"One more thing.", "One more thing, again."},
+		{"date: 2026-11-19T18:00", "date: 2026-11-19T19:00"},
+	} {
+		text = bytes.Replace(text, []byte(edit.from), []byte(edit.to), 1)
+		if err := os.WriteFile(full, text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.build([]string{acme}, engineNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if quiet := !strings.HasPrefix(edit.to, "date"); quiet != strings.Contains(p.Calendar, "unchanged") {
+			t.Errorf("edit %d (%s): the watcher says %s", i+1, edit.to, p.Calendar)
+		}
+		q, err := newTestEngine(t, dir).build(nil, engineNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(q.Calendar, "unchanged") {
+			t.Errorf("edit %d (%s): the watcher left a stale calendar: a full build says %s", i+1, edit.to, q.Calendar)
+		}
+	}
+}
+
+// TestSymlinkedNoteTarget edits the file a symbolic link in the vault
+// points to, in a folder that is never read as notes: the watcher's
+// rebuild of the target's path rebuilds the link's note.
+func TestSymlinkedNoteTarget(t *testing.T) {
+	dir := copyExample(t)
+	cfg := filepath.Join(dir, "followup.yaml")
+	b, _ := os.ReadFile(cfg)
+	if !bytes.Contains(b, []byte("\nignore:")) {
+		b = append(b, "\nignore: [\"Archive/**\"]\n"...)
+		if err := os.WriteFile(cfg, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := "interviews/2026/2026-11-19-acme-corp.md"
+	if err := os.MkdirAll(filepath.Join(dir, "Archive"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, note), filepath.Join(dir, "Archive", "acme.md")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("../../Archive/acme.md", filepath.Join(dir, note)); err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t, dir)
+	if _, err := e.build(nil, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(dir, "Archive", "acme.md")
+	text, _ := os.ReadFile(target)
+	if err := os.WriteFile(target, bytes.Replace(text, []byte("status: ready"), []byte("status: draft"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.build([]string{"Archive/acme.md"}, engineNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Parsed != 1 || p.Sync.Removed == 0 {
+		t.Errorf("the link's note was not rebuilt: %d read, %d drafts removed, changed %q", p.Parsed, p.Sync.Removed, p.Changed)
+	}
+}
