@@ -4,7 +4,6 @@
 package calendar
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -57,7 +56,7 @@ func Build(v *vault.Vault, opt Options) (Result, error) {
 		return res, err
 	}
 	live := slices.Collect(maps.Keys(v.Keep()))
-	if _, err := f.SetNotes(v.Notes, opt.Now); err != nil {
+	if err := f.SetNotes(v.Notes, opt.Now); err != nil {
 		return res, err
 	}
 	for _, n := range v.Notes {
@@ -67,34 +66,6 @@ func Build(v *vault.Vault, opt Options) (Result, error) {
 	res.Events = f.Len()
 	res.Data = f.Bytes()
 	return res, nil
-}
-
-// encode writes cal with go-ical's encoder through the folder. go-ical
-// refuses a calendar without components, so an empty one is encoded with a
-// placeholder event that is then cut out.
-func encode(cal *ical.Calendar) ([]byte, error) {
-	empty := len(cal.Children) == 0
-	if empty {
-		placeholder := ical.NewEvent()
-		placeholder.Props.SetText(ical.PropUID, "placeholder")
-		placeholder.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
-		cal.Children = append(cal.Children, placeholder.Component)
-	}
-	var buf bytes.Buffer
-	f := &folder{w: &buf}
-	if err := ical.NewEncoder(f).Encode(cal); err != nil {
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
-	out := buf.Bytes()
-	if empty {
-		begin := bytes.Index(out, []byte("BEGIN:VEVENT\r\n"))
-		end := bytes.Index(out, []byte("END:VEVENT\r\n"))
-		out = append(out[:begin:begin], out[end+len("END:VEVENT\r\n"):]...)
-	}
-	return out, nil
 }
 
 // eventComponent encodes e as a VEVENT without its DTSTAMP, LAST-MODIFIED

@@ -51,12 +51,16 @@ func NewFeed(cfg *vault.Config, previous []byte) (*Feed, error) {
 	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
 	cal.Props.Set(durationProp("REFRESH-INTERVAL", time.Hour, true))
 	cal.Props.Set(durationProp("X-PUBLISHED-TTL", time.Hour, false))
-	empty, err := encode(cal)
+	// go-ical refuses a calendar without events: the head and the tail are
+	// what is around a placeholder.
+	placeholder := ical.NewEvent()
+	placeholder.Props.SetText(ical.PropUID, "placeholder")
+	placeholder.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
+	head, _, tail, err := encodeAround(cal, placeholder.Component)
 	if err != nil {
 		return nil, err
 	}
-	end := bytes.LastIndex(empty, []byte("END:VCALENDAR\r\n"))
-	f.head, f.tail = empty[:end], empty[end:]
+	f.head, f.tail = head, tail
 	blocks, err := splitEvents(previous)
 	for _, b := range blocks {
 		f.put(b)
@@ -113,17 +117,11 @@ func (f *Feed) unlink(b *block) {
 	}
 }
 
-// SetNote makes the feed hold the events of note n and no others of its
-// path. An event that did not change keeps its DTSTAMP, LAST-MODIFIED and
-// SEQUENCE; a changed one gets now and SEQUENCE+1. It reports whether any
-// event changed.
-func (f *Feed) SetNote(n *vault.Note, now time.Time) (bool, error) {
-	return f.SetNotes([]*vault.Note{n}, now)
-}
-
-// SetNotes does what SetNote does for each of notes, encoding on every
-// core.
-func (f *Feed) SetNotes(notes []*vault.Note, now time.Time) (bool, error) {
+// SetNotes makes the feed hold the events of each of notes and no others
+// of their paths, encoding on every core. An event that did not change
+// keeps its DTSTAMP, LAST-MODIFIED and SEQUENCE; a changed one gets now
+// and SEQUENCE+1.
+func (f *Feed) SetNotes(notes []*vault.Note, now time.Time) error {
 	now = now.UTC().Truncate(time.Second)
 	encoded := make([][]*block, len(notes))
 	errs := make([]error, len(notes))
@@ -138,37 +136,29 @@ func (f *Feed) SetNotes(notes []*vault.Note, now time.Time) (bool, error) {
 			encoded[i] = append(encoded[i], b)
 		}
 	})
-	changed := false
 	for i, n := range notes {
 		if errs[i] != nil {
-			return changed, errs[i]
+			return errs[i]
 		}
 		wanted := map[string]bool{}
 		for _, b := range encoded[i] {
 			wanted[b.uid] = true
-			if old := f.events[b.uid]; old == nil || !bytes.Equal(old.data, b.data) {
-				changed = true
-			}
 			f.put(b)
 		}
 		for _, uid := range slices.Clone(f.byNote[noteHash(n.Path)]) {
 			if !wanted[uid] {
 				f.remove(uid)
-				changed = true
 			}
 		}
 	}
-	return changed, nil
+	return nil
 }
 
-// Drop removes the events of the note at path p, which is gone. It
-// reports whether there were any.
-func (f *Feed) Drop(p string) bool {
-	uids := slices.Clone(f.byNote[noteHash(p)])
-	for _, uid := range uids {
+// Drop removes the events of the note at path p, which is gone.
+func (f *Feed) Drop(p string) {
+	for _, uid := range slices.Clone(f.byNote[noteHash(p)]) {
 		f.remove(uid)
 	}
-	return len(uids) > 0
 }
 
 // Retain drops the events of every note whose path keep does not report.
@@ -247,20 +237,28 @@ func encodeComponent(comp *ical.Component, stampAt time.Time, seq int) ([]byte, 
 	cal := ical.NewCalendar()
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropProductID, ProductID)
+	_, event, _, err := encodeAround(cal, comp)
+	// A copy: the buffer holds the whole calendar around the event.
+	return bytes.Clone(event), err
+}
+
+// encodeAround encodes cal with the one event comp, with go-ical's
+// encoder through the folder, and returns what comes before the event,
+// the event, and what comes after it.
+func encodeAround(cal *ical.Calendar, comp *ical.Component) (head, event, tail []byte, err error) {
 	cal.Children = []*ical.Component{comp}
 	var buf bytes.Buffer
 	fw := &folder{w: &buf}
 	if err := ical.NewEncoder(fw).Encode(cal); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if err := fw.Close(); err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	out := buf.Bytes()
 	begin := bytes.Index(out, []byte(beginEvent))
-	end := bytes.LastIndex(out, []byte(endEvent))
-	// A copy: the buffer holds the whole calendar around the event.
-	return bytes.Clone(out[begin : end+len(endEvent)]), nil
+	end := bytes.LastIndex(out, []byte(endEvent)) + len(endEvent)
+	return out[:begin], out[begin:end], out[end:], nil
 }
 
 const (

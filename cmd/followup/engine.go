@@ -322,7 +322,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			changedNotes = append(changedNotes, n)
 		}
 	}
-	if _, err := e.feed.SetNotes(changedNotes, now); err != nil {
+	if err := e.feed.SetNotes(changedNotes, now); err != nil {
 		errs = append(errs, err)
 	}
 	for _, q := range gone {
