@@ -116,21 +116,10 @@ func formatAddress(name, addr string) string {
 	if isPrintableASCII(name) && !strings.Contains(name, "=?") {
 		return `"` + quoteEscaper.Replace(name) + `" <` + addr + ">"
 	}
-	const hexDigits = "0123456789ABCDEF"
 	var words []string
 	word := []byte("=?utf-8?q?")
 	for _, r := range name {
-		var enc []byte
-		switch {
-		case r == ' ':
-			enc = []byte{'_'}
-		case r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("!*+-/", r)):
-			enc = []byte{byte(r)}
-		default:
-			for _, c := range []byte(string(r)) {
-				enc = append(enc, '=', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-		}
+		enc := appendQ(nil, string(r), phraseSafe)
 		// An encoded word is 75 characters at most.
 		if len(word)+len(enc)+2 > 75 {
 			words = append(words, string(word)+"?=")
@@ -147,19 +136,32 @@ var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 // qWord encodes s as one RFC 2047 encoded word, Q-encoded, whatever it
 // holds (mime.QEncoding leaves plain ASCII as it is).
 func qWord(s string) string {
+	return string(append(appendQ([]byte("=?utf-8?q?"), s, textSafe), "?="...))
+}
+
+// appendQ appends s Q-encoded: a space as _, the bytes safe says so as
+// they are, every other byte as =XX.
+func appendQ(dst []byte, s string, safe func(c byte) bool) []byte {
 	const hexDigits = "0123456789ABCDEF"
-	b := []byte("=?utf-8?q?")
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
 		case c == ' ':
-			b = append(b, '_')
-		case c > ' ' && c <= '~' && c != '=' && c != '?' && c != '_':
-			b = append(b, c)
+			dst = append(dst, '_')
+		case safe(c):
+			dst = append(dst, c)
 		default:
-			b = append(b, '=', hexDigits[c>>4], hexDigits[c&0xF])
+			dst = append(dst, '=', hexDigits[c>>4], hexDigits[c&0xF])
 		}
 	}
-	return string(append(b, "?="...))
+	return dst
+}
+
+// textSafe are the bytes an encoded word in a Subject keeps as they are;
+// phraseSafe the fewer that one in an address may (RFC 2047 section 5).
+func textSafe(c byte) bool { return c > ' ' && c <= '~' && c != '=' && c != '?' && c != '_' }
+
+func phraseSafe(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!*+-/", c) >= 0
 }
 
 func isPrintableASCII(s string) bool {
