@@ -235,14 +235,17 @@ type Due struct {
 }
 
 // Dues returns the Due of every note.
-func (v *Vault) Dues() []Due {
-	dues := make([]Due, 0, len(v.Notes))
-	for _, n := range v.Notes {
+func (v *Vault) Dues() []Due { return DuesOf(v.Notes, v.Config) }
+
+// DuesOf returns the Due of each of notes.
+func DuesOf(notes []*Note, cfg *Config) []Due {
+	dues := make([]Due, 0, len(notes))
+	for _, n := range notes {
 		pos, ok := n.Keys["status"]
 		if !ok {
 			pos = n.Keys["date"]
 		}
-		dues = append(dues, Due{Path: n.Path, Company: n.Company, Deadline: n.End().Add(v.Config.Rules.ThankYouWithin),
+		dues = append(dues, Due{Path: n.Path, Company: n.Company, Deadline: n.End().Add(cfg.Rules.ThankYouWithin),
 			Zone: n.Zone.String(), DateOnly: !n.Date.HasTime, Pos: pos,
 			// Once they answered or the process is over, a late thank-you
 			// is no longer worth a reminder.

@@ -87,11 +87,11 @@ func EntryPaths(entries []Entry) []string {
 // ReadVia returns a function that reads the note at a path of entries,
 // through its target for a symbolic link, for NewIndex.
 func ReadVia(fsys fs.FS, entries []Entry) func(string) ([]byte, error) {
-	readAs := make(map[string]string, len(entries))
+	byPath := make(map[string]Entry, len(entries))
 	for _, e := range entries {
-		readAs[e.Path] = cmp.Or(e.Target, e.Path)
+		byPath[e.Path] = e
 	}
-	return func(p string) ([]byte, error) { return readNote(fsys, cmp.Or(readAs[p], p)) }
+	return func(p string) ([]byte, error) { return ReadEntry(fsys, byPath[p], p) }
 }
 
 // ReadEntry reads the note at vault path p, whose entry is e (the zero

@@ -164,17 +164,14 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 	slices.Sort(gone)
 	p.Changed = slices.Concat(slices.Sorted(maps.Keys(dirty)), gone)
-	changedPeople := map[string]bool{}
-	for q := range dirty {
-		changedPeople[q] = true
-	}
+	changed := maps.Clone(dirty) // before the notes that link to it join
 	for _, q := range gone {
-		changedPeople[q] = true
+		changed[q] = true
 		delete(e.results, q)
 	}
 	// The notes that link to what changed.
 	for q, r := range e.results {
-		if slices.ContainsFunc(r.People, func(s string) bool { return changedPeople[s] }) ||
+		if slices.ContainsFunc(r.People, func(s string) bool { return changed[s] }) ||
 			slices.ContainsFunc(r.Links, func(s string) bool { return linkKeys[s] }) {
 			dirty[q] = true
 		}
@@ -195,7 +192,9 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		}
 		e.results[r.Path] = r
 		p.Touched[r.Path] = true
-		p.Touched = addAll(p.Touched, r.People)
+		for _, person := range r.People {
+			p.Touched[person] = true
+		}
 	}
 	p.Parsed = len(parsed)
 	results := make([]*vault.FileResult, 0, len(e.results))
@@ -220,10 +219,6 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 	v := vault.AssembleOnly(e.cfg, results, e.index, shown)
 	e.v = v
-	var only func(string) bool
-	if !first {
-		only = func(q string) bool { return p.Touched[q] }
-	}
 
 	// Templates: when they change, every draft does.
 	tmpls, tmplDiags := render.LoadTemplates(e.w.fsys, e.cfg.Templates)
@@ -338,34 +333,17 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	// that was written.
 	errs = append(errs, e.ob.Close())
 
-	var dues []vault.Due
-	if only == nil {
-		dues = v.Dues()
-	} else {
-		var touched []*vault.Note
-		for _, n := range v.Notes {
-			if only(n.Path) {
-				touched = append(touched, n)
-			}
-		}
-		dues = (&vault.Vault{Config: e.cfg, Notes: touched}).Dues()
+	reported := v.Notes
+	if !first {
+		reported = slices.DeleteFunc(slices.Clone(v.Notes), func(n *vault.Note) bool { return !p.Touched[n.Path] })
 	}
-	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(dues, now, e.cfg))
-	for _, n := range v.Notes {
-		if only == nil || only(n.Path) {
-			ds = append(ds, e.renders[n.Path].diags...)
-		}
+	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
+	for _, n := range reported {
+		ds = append(ds, e.renders[n.Path].diags...)
 	}
 	p.Diags = tidyDiagnostics(ds, e.cfg)
 	p.Took = time.Since(start)
 	return p, errors.Join(errs...)
-}
-
-func addAll(set map[string]bool, items []string) map[string]bool {
-	for _, s := range items {
-		set[s] = true
-	}
-	return set
 }
 
 // openFeed starts the calendar from the file last written, and says so
@@ -378,17 +356,15 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 		return nil, err
 	}
 	e.feed = feed
-	if errors.Is(readErr, fs.ErrNotExist) && e.ob.Listed(name) {
-		return []vault.Diagnostic{{
-			Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
-			Message: name + " was deleted: it is generated, so it was written again",
-		}}, nil
+	warn := func(what string) ([]vault.Diagnostic, error) {
+		return []vault.Diagnostic{{Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
+			Message: name + " " + what}}, nil
 	}
-	if err != nil || e.ob.EditedByHand(name) {
-		return []vault.Diagnostic{{
-			Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
-			Message: name + " differs from what followup last wrote: it is generated, so it was rewritten",
-		}}, nil
+	switch {
+	case errors.Is(readErr, fs.ErrNotExist) && e.ob.Listed(name):
+		return warn("was deleted: it is generated, so it was written again")
+	case err != nil || e.ob.EditedByHand(name):
+		return warn("differs from what followup last wrote: it is generated, so it was rewritten")
 	}
 	e.calData = prev
 	return nil, nil

@@ -178,11 +178,7 @@ func TestTwoWriters(t *testing.T) {
 	defer func(wait time.Duration) { lockWait = wait }(lockWait)
 	lockWait = 100 * time.Millisecond
 	dir := copyExample(t)
-	ctx, cancel := context.WithCancel(t.Context())
-	log := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() { done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, 0, log, nil) }()
-	waitFor(t, "the watcher", log, func() bool { return strings.Contains(log.String(), "watching") })
+	_, stop := startWatch(t, dir)
 	before := readTree(t, filepath.Join(dir, "outbox"))
 
 	var stderr bytes.Buffer
@@ -199,10 +195,7 @@ func TestTwoWriters(t *testing.T) {
 		t.Errorf("a second watcher: %v", err)
 	}
 
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	stop()
 	stderr.Reset()
 	if err := run(context.Background(), []string{"--vault", dir, "--now", "2026-11-21", "build"}, nil, io.Discard, &stderr); err != nil && err != errProblems {
 		t.Errorf("build after the watcher stopped: %v\n%s", err, stderr.String())

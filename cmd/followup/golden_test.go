@@ -16,10 +16,7 @@ import (
 // testdata/example-outbox (go test -update rewrites it). A second build
 // must write nothing.
 func TestExampleOutbox(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../../example-vault")); err != nil {
-		t.Fatal(err)
-	}
+	dir := copyExample(t)
 	_ = os.RemoveAll(filepath.Join(dir, "outbox"))
 	args := []string{"--vault", dir, "--now", "2026-11-20T17:00:00-05:00", "build"}
 	var stderr bytes.Buffer

@@ -160,10 +160,7 @@ func rawGetHost(t *testing.T, addr, target, host string) string {
 // TestServe runs the command: it prints the addresses, serves the built
 // calendar, and stops when told to.
 func TestServe(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../../example-vault")); err != nil {
-		t.Fatal(err)
-	}
+	dir := copyExample(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	log := &syncBuffer{}
 	done := make(chan error, 1)

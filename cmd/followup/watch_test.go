@@ -172,6 +172,23 @@ func TestClassify(t *testing.T) {
 	}
 }
 
+// startWatch runs the watcher on dir until stop is called, and waits for
+// its first build. stop reports the watcher's error.
+func startWatch(t *testing.T, dir string) (log *syncBuffer, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	log = &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, 0, log, nil) }()
+	waitFor(t, "the first build", log, func() bool { return strings.Contains(log.String(), "watching") })
+	return log, func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("watch: %v", err)
+		}
+	}
+}
+
 // syncBuffer is a bytes.Buffer safe for the watcher and the test at once.
 type syncBuffer struct {
 	mu sync.Mutex
@@ -208,23 +225,9 @@ func exists(p string) bool { _, err := os.Stat(p); return err == nil }
 // TestWatchRealFiles runs the watcher on a copy of the example vault and
 // edits it as a user would.
 func TestWatchRealFiles(t *testing.T) {
-	dir := t.TempDir()
-	if err := os.CopyFS(dir, os.DirFS("../../example-vault")); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(t.Context())
-	log := &syncBuffer{}
-	done := make(chan error, 1)
-	go func() {
-		done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, 0, log, nil)
-	}()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("watch: %v", err)
-		}
-	}()
-	waitFor(t, "the first build", log, func() bool { return strings.Contains(log.String(), "watching") })
+	dir := copyExample(t)
+	log, stop := startWatch(t, dir)
+	defer stop()
 	builds := func() int { return strings.Count(log.String(), "rendered;") }
 	n0 := builds()
 	calendar := filepath.Join(dir, "outbox", "calendar.ics")
