@@ -3,6 +3,8 @@ package calendar
 import (
 	"bytes"
 	"flag"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"strings"
 	"testing"
@@ -345,5 +347,65 @@ func TestHostileText(t *testing.T) {
 		if strings.Contains(ev.Id(), "thank-you") && !strings.Contains(summary, name) {
 			t.Errorf("summary %q lost the name %q", summary, name)
 		}
+	}
+}
+
+// TestFeedKeptPieces edits, adds and removes notes of one Feed at random:
+// after each step its pieces are the calendar a fresh feed sorts from the
+// same events, and they are reported changed exactly when their bytes
+// changed.
+func TestFeedKeptPieces(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(3, 4))
+	fsys := fstest.MapFS{"followup.yaml": {Data: []byte("timezone: America/New_York\n")}}
+	note := func(i int) {
+		fsys[fmt.Sprintf("n%03d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
+			"---\ncompany: Company %d\ninterviewers: [Jane Doe]\ndate: 2026-%02d-%02dT%02d:00\ndecision_date: 2026-12-%02d\n---\n",
+			i, 1+rnd.IntN(11), 1+rnd.IntN(28), 8+rnd.IntN(9), 1+rnd.IntN(28))}
+	}
+	for i := range 500 {
+		note(i)
+	}
+	cfg, ds := vault.LoadConfig(fsys, time.UTC)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	f, err := NewFeed(cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last []byte
+	for step := range 60 {
+		var dropped []string
+		for range rnd.IntN(5) {
+			i := rnd.IntN(600)
+			if rnd.IntN(4) == 0 {
+				dropped = append(dropped, fmt.Sprintf("n%03d.md", i))
+				delete(fsys, dropped[len(dropped)-1])
+			} else {
+				note(i)
+			}
+		}
+		if err := f.SetNotes(vault.Open(fsys, cfg).Notes, now.Add(time.Duration(step)*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range dropped {
+			f.Drop(p)
+		}
+		pieces, changed := f.Pieces()
+		got := bytes.Join(pieces, nil)
+		if changed != !bytes.Equal(got, last) {
+			t.Fatalf("step %d: changed %v, but the bytes changed %v", step, changed, !bytes.Equal(got, last))
+		}
+		fresh, err := NewFeed(cfg, got)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := fresh.Bytes(); !bytes.Equal(got, want) {
+			t.Fatalf("step %d: the kept pieces differ from a fresh feed:\n%s", step, lineDiff(got, want))
+		}
+		last = got
+	}
+	if n := f.Len(); n < 3*chunkEvents {
+		t.Fatalf("only %d events: too few to have several chunks", n)
 	}
 }

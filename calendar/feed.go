@@ -23,10 +23,21 @@ type Feed struct {
 	byNote map[string][]string
 	order  []*block // every event, sorted, when sorted is true; else nil
 	sorted bool
-	bufs   [2][]byte
-	head   []byte // the calendar's encoding up to its first event
+	chunks []chunk // order cut into runs of chunkEvents, each encoded
+	head   []byte  // the calendar's encoding up to its first event
 	tail   []byte
 }
+
+// A chunk is a run of consecutive events of the order and their bytes,
+// kept from one Pieces to the next: a change to one note re-encodes the
+// runs that hold its events, not the whole calendar.
+type chunk struct {
+	blocks []*block
+	data   []byte
+}
+
+// chunkEvents is how many events a chunk holds: about 100 KB.
+const chunkEvents = 200
 
 // A block is one encoded event.
 type block struct {
@@ -179,31 +190,55 @@ func (f *Feed) Retain(paths []string) {
 // Len returns the number of events.
 func (f *Feed) Len() int { return len(f.events) }
 
-// Bytes encodes the calendar: events sorted by start, then UID. The
-// result is valid until Bytes is called twice more.
-func (f *Feed) Bytes() []byte {
+// Pieces returns the calendar in pieces whose concatenation is the file:
+// events sorted by start, then UID. It reports whether the pieces differ
+// from those of the last call (the first call always does). The pieces
+// are not changed afterwards, and may be kept.
+func (f *Feed) Pieces() ([][]byte, bool) {
 	if !f.sorted {
 		f.order = slices.SortedFunc(maps.Values(f.events), byStart)
 		f.sorted = true
 	}
-	size := len(f.head) + len(f.tail)
-	for _, b := range f.order {
-		size += len(b.data)
+	n := (len(f.order) + chunkEvents - 1) / chunkEvents
+	changed := n != len(f.chunks) || n == 0 && f.chunks == nil
+	if f.chunks == nil {
+		f.chunks = []chunk{}
 	}
-	// Two buffers in turn: the caller may keep the last result to
-	// compare it with this one.
-	f.bufs[0], f.bufs[1] = f.bufs[1], f.bufs[0]
-	out := f.bufs[0][:0]
-	if cap(out) < size {
-		out = make([]byte, 0, size+size/8)
+	if n < len(f.chunks) {
+		f.chunks = f.chunks[:n]
 	}
-	out = append(out, f.head...)
-	for _, b := range f.order {
-		out = append(out, b.data...)
+	for len(f.chunks) < n {
+		f.chunks = append(f.chunks, chunk{})
 	}
-	out = append(out, f.tail...)
-	f.bufs[0] = out
-	return out
+	pieces := make([][]byte, 0, n+2)
+	pieces = append(pieces, f.head)
+	for i := range f.chunks {
+		c := &f.chunks[i]
+		blocks := f.order[i*chunkEvents : min((i+1)*chunkEvents, len(f.order))]
+		// Blocks are never changed, only replaced: the same blocks are
+		// the same bytes.
+		if !slices.Equal(c.blocks, blocks) {
+			size := 0
+			for _, b := range blocks {
+				size += len(b.data)
+			}
+			data := make([]byte, 0, size)
+			for _, b := range blocks {
+				data = append(data, b.data...)
+			}
+			// Blocks re-encoded with the same bytes are no change.
+			changed = changed || !bytes.Equal(data, c.data)
+			c.blocks, c.data = slices.Clone(blocks), data
+		}
+		pieces = append(pieces, c.data)
+	}
+	return append(pieces, f.tail), changed
+}
+
+// Bytes returns the calendar file, in a new slice.
+func (f *Feed) Bytes() []byte {
+	pieces, _ := f.Pieces()
+	return bytes.Join(pieces, nil)
 }
 
 // encodeEvent encodes e, stamped as old was when nothing else changed.
@@ -222,6 +257,9 @@ func (f *Feed) encodeEvent(e Event, old *block, now time.Time) (*block, error) {
 		if data, err = encodeComponent(comp, b.stamp, b.sequence); err != nil {
 			return nil, err
 		}
+	}
+	if old != nil && bytes.Equal(data, old.data) {
+		return old, nil // what did not change stays the same block
 	}
 	b.data = data
 	return b, nil

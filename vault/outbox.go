@@ -40,6 +40,10 @@ type Outbox struct {
 	// fault, in tests, fails or kills a step ("write", "rename") of
 	// writing the file name.
 	fault func(step, name string) error
+	// wrote holds the Stat of each file this Outbox wrote, as it was
+	// just after writing: what a later look compares with to know that
+	// nobody wrote it since.
+	wrote map[string]Stat
 }
 
 type manifest struct {
@@ -52,14 +56,33 @@ type manifest struct {
 	names  []string
 	lines  [][]byte // the encoded line of names[i], or nil
 	byNote map[string]map[string]bool
-	buf    []byte // the last encoding, reused
+	chunks []lineChunk
 }
+
+// A lineChunk is a run of consecutive lines of the manifest and their
+// bytes, kept from one save to the next: a change to one note's files
+// re-encodes the runs that hold them, not the whole manifest.
+type lineChunk struct {
+	lines [][]byte
+	data  []byte
+}
+
+// chunkLines is how many lines a chunk holds: about 50 KB.
+const chunkLines = 256
 
 func (m *manifest) set(name string, rec entry) {
 	old, had := m.Files[name]
 	m.Files[name] = rec
 	if !had {
-		m.names, m.lines = nil, nil
+		if m.names != nil {
+			i, _ := slices.BinarySearch(m.names, name)
+			m.names = slices.Insert(m.names, i, name)
+			if len(m.lines) == len(m.names)-1 {
+				m.lines = slices.Insert(m.lines, i, nil)
+			} else {
+				m.lines = nil
+			}
+		}
 	} else if i, found := slices.BinarySearch(m.names, name); found && i < len(m.lines) {
 		m.lines[i] = nil
 	}
@@ -178,32 +201,34 @@ func (o *Outbox) EditedByHand(name string) bool {
 // exactly that, and records it in the manifest. It reports whether it
 // wrote. The file is replaced atomically: a temporary file in the same
 // folder, synced, then renamed over it.
-func (o *Outbox) Write(name string, data []byte) (bool, error) {
+//
+// The file's bytes may come in pieces, written one after the other.
+func (o *Outbox) Write(name string, data ...[]byte) (bool, error) {
 	return o.write(name, "", data)
 }
 
 // Replace is Write for a file known to hold other bytes: it is not read
 // first.
-func (o *Outbox) Replace(name string, data []byte) (bool, error) {
+func (o *Outbox) Replace(name string, data ...[]byte) (bool, error) {
 	// The hash of a calendar of 10 MB takes as long as writing it: both
 	// at once.
 	hash := make(chan string, 1)
-	go func() { hash <- hashOf(data) }()
-	if err := o.writeAtomic(o.Path(name), data); err != nil {
+	go func() { hash <- hashOf(data...) }()
+	if err := o.writeAtomic(name, data...); err != nil {
 		return false, err
 	}
 	o.record(name, entry{Hash: <-hash})
 	return true, nil
 }
 
-func (o *Outbox) write(name, note string, data []byte) (bool, error) {
+func (o *Outbox) write(name, note string, data [][]byte) (bool, error) {
 	full := o.Path(name)
-	rec := entry{Hash: hashOf(data), Note: note}
-	if old, err := o.root.ReadFile(full); err == nil && bytes.Equal(old, data) {
+	rec := entry{Hash: hashOf(data...), Note: note}
+	if old, err := o.root.ReadFile(full); err == nil && equalPieces(old, data) {
 		o.record(name, rec)
 		return false, nil
 	}
-	if err := o.writeAtomic(full, data); err != nil {
+	if err := o.writeAtomic(name, data...); err != nil {
 		return false, err
 	}
 	o.record(name, rec)
@@ -418,10 +443,12 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 			r.unchanged++
 			continue
 		}
-		if err := writeIn(d, path.Base(f.Name), f.Data, o.fault); err != nil {
+		st, err := writeIn(d, path.Base(f.Name), [][]byte{f.Data}, o.fault)
+		if err != nil {
 			r.errs = append(r.errs, fmt.Errorf("cannot write %s: %w", o.Path(f.Name), rootCause(err)))
 			continue
 		}
+		o.wroteStat(f.Name, st)
 		o.record(f.Name, rec)
 		r.written++
 		wrote = true
@@ -437,23 +464,35 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 }
 
 // writeIn writes data to the file name of the folder d atomically: a
-// temporary file, synced, then renamed over it.
-func writeIn(d *os.Root, name string, data []byte, fault func(step, name string) error) error {
+// temporary file, synced, then renamed over it. It returns the Stat of
+// the file written. The bytes are the pieces of data, in order.
+func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (Stat, error) {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := TempPrefix + hex.EncodeToString(rnd[:])
 	f, err := d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return err
+		return Stat{}, err
 	}
+	var st Stat
 	if fault != nil {
 		err = fault("write", name)
 	}
-	if err == nil {
-		_, err = f.Write(data)
+	for _, piece := range data {
+		if err != nil {
+			break
+		}
+		_, err = f.Write(piece)
 	}
 	if err == nil {
 		err = f.Sync()
+	}
+	if err == nil {
+		// Renaming the file changes neither its size nor its time.
+		var info fs.FileInfo
+		if info, err = f.Stat(); err == nil {
+			st = StatOf(info)
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -467,7 +506,25 @@ func writeIn(d *os.Root, name string, data []byte, fault func(step, name string)
 	if err != nil && !errors.Is(err, errKilled) {
 		_ = d.Remove(tmp)
 	}
-	return err
+	return st, err
+}
+
+func (o *Outbox) wroteStat(name string, st Stat) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.wrote == nil {
+		o.wrote = map[string]Stat{}
+	}
+	o.wrote[name] = st
+}
+
+// Written returns the Stat of the outbox file name just after this Outbox
+// last wrote it, if it did.
+func (o *Outbox) Written(name string) (Stat, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	st, ok := o.wrote[name]
+	return st, ok
 }
 
 // errKilled is what a test's fault returns to stand for the process
@@ -503,7 +560,7 @@ func (o *Outbox) Names() []string { return slices.Clone(o.manifest.sorted()) }
 // WriteState writes a file of the tool's own into the outbox, atomically,
 // without listing it in the manifest: it is no output, and a later run
 // may delete it.
-func (o *Outbox) WriteState(name string, data []byte) error { return o.writeAtomic(o.Path(name), data) }
+func (o *Outbox) WriteState(name string, data []byte) error { return o.writeAtomic(name, data) }
 
 // RemoveState removes such a file, if it is there.
 func (o *Outbox) RemoveState(name string) { _ = o.root.Remove(o.Path(name)) }
@@ -514,18 +571,18 @@ func (o *Outbox) Close() error {
 		return nil
 	}
 	o.changed = false
-	return o.writeAtomic(o.Path(ManifestFile), o.manifest.encode())
+	return o.writeAtomic(ManifestFile, o.manifest.pieces()...)
 }
 
-// encode writes the manifest as JSON, one file a line, sorted: it is
-// rewritten after every change, so it must be quick to write for tens of
-// thousands of files, and it should stay readable.
-func (m *manifest) encode() []byte {
+// pieces encodes the manifest as JSON, one file a line, sorted, in
+// pieces whose concatenation is the file. It is rewritten after every
+// change, so it must be quick to write for tens of thousands of files,
+// and it should stay readable.
+func (m *manifest) pieces() [][]byte {
 	names := m.sorted()
 	if len(m.lines) != len(names) {
 		m.lines = make([][]byte, len(names))
 	}
-	size := 64
 	for i, name := range names {
 		if m.lines[i] == nil {
 			rec := m.Files[name]
@@ -539,25 +596,44 @@ func (m *manifest) encode() []byte {
 			}
 			m.lines[i] = append(line, '}')
 		}
-		size += len(m.lines[i]) + 1
 	}
-	out := m.buf[:0]
-	if cap(out) < size {
-		out = make([]byte, 0, size+size/8)
-	}
-	out = fmt.Appendf(out, "{\"version\": %d, \"files\": {", m.Version)
-	for i := range names {
-		if i > 0 {
-			out = append(out, ',')
+	n := (len(names) + chunkLines - 1) / chunkLines
+	m.chunks = slices.Grow(m.chunks[:min(n, len(m.chunks))], n)[:n]
+	pieces := make([][]byte, 0, n+2)
+	pieces = append(pieces, fmt.Appendf(nil, "{\"version\": %d, \"files\": {", m.Version))
+	for k := range m.chunks {
+		c := &m.chunks[k]
+		lines := m.lines[k*chunkLines : min((k+1)*chunkLines, len(names))]
+		if !sameLines(c.lines, lines) {
+			size := 0
+			for _, line := range lines {
+				size += len(line) + 1
+			}
+			data := make([]byte, 0, size)
+			for i, line := range lines {
+				if k > 0 || i > 0 {
+					data = append(data, ',')
+				}
+				data = append(data, line...)
+			}
+			c.lines, c.data = slices.Clone(lines), data
 		}
-		out = append(out, m.lines[i]...)
+		pieces = append(pieces, c.data)
 	}
 	if len(names) > 0 {
-		out = append(out, '\n')
+		return append(pieces, []byte("\n}}\n"))
 	}
-	m.buf = out
-	return append(out, "}}\n"...)
+	return append(pieces, []byte("}}\n"))
 }
+
+// sameLines reports whether a and b hold the very same lines: a line is
+// never changed, only replaced.
+func sameLines(a, b [][]byte) bool {
+	return slices.EqualFunc(a, b, func(x, y []byte) bool { return len(x) == len(y) && &x[0] == &y[0] })
+}
+
+// encode returns the manifest file.
+func (m *manifest) encode() []byte { return bytes.Join(m.pieces(), nil) }
 
 // appendJSONString appends s, valid UTF-8, as a JSON string.
 func appendJSONString(out []byte, s string) []byte {
@@ -576,7 +652,10 @@ func appendJSONString(out []byte, s string) []byte {
 	return append(out, '"')
 }
 
-func (o *Outbox) writeAtomic(full string, data []byte) error {
+// writeAtomic writes the outbox file name as writeIn does, then syncs its
+// folder.
+func (o *Outbox) writeAtomic(name string, data ...[]byte) error {
+	full := o.Path(name)
 	dir := path.Dir(full)
 	if err := o.root.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
@@ -586,9 +665,11 @@ func (o *Outbox) writeAtomic(full string, data []byte) error {
 		return fmt.Errorf("cannot open the folder %s: %w", dir, rootCause(err))
 	}
 	defer d.Close()
-	if err := writeIn(d, path.Base(full), data, o.fault); err != nil {
+	st, err := writeIn(d, path.Base(full), data, o.fault)
+	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", full, rootCause(err))
 	}
+	o.wroteStat(name, st)
 	// Sync the folder so that the rename survives a crash.
 	if f, err := d.Open("."); err == nil {
 		_ = f.Sync()
@@ -597,7 +678,29 @@ func (o *Outbox) writeAtomic(full string, data []byte) error {
 	return nil
 }
 
-func hashOf(data []byte) string {
-	sum := sha256.Sum256(data)
+// hashOf returns the hash of the concatenation of data, as the manifest
+// records it.
+func hashOf(data ...[]byte) string {
+	var sum [sha256.Size]byte
+	if len(data) == 1 {
+		sum = sha256.Sum256(data[0])
+	} else {
+		h := sha256.New()
+		for _, piece := range data {
+			h.Write(piece)
+		}
+		h.Sum(sum[:0])
+	}
 	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// equalPieces reports whether b is the concatenation of pieces.
+func equalPieces(b []byte, pieces [][]byte) bool {
+	for _, p := range pieces {
+		if len(p) > len(b) || !bytes.Equal(b[:len(p)], p) {
+			return false
+		}
+		b = b[len(p):]
+	}
+	return len(b) == 0
 }

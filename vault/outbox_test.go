@@ -1,7 +1,11 @@
 package vault
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -112,5 +116,31 @@ func TestManifestEncoding(t *testing.T) {
 	}
 	if empty := (&manifest{Version: 1, Files: map[string]entry{}}).encode(); !json.Valid(empty) {
 		t.Errorf("empty manifest is not JSON: %s", empty)
+	}
+}
+
+// TestManifestKeptEncoding: the manifest encoded again after each change,
+// reusing what did not change, is what a fresh encoding of the same files
+// gives.
+func TestManifestKeptEncoding(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	m := manifest{Version: 1, Files: map[string]entry{}}
+	name := func() string { return fmt.Sprintf("n%04d/f.eml", rnd.IntN(3000)) }
+	for step := range 400 {
+		for range rnd.IntN(40) {
+			switch rnd.IntN(3) {
+			case 0, 1:
+				m.set(name(), entry{Hash: fmt.Sprintf("sha256:%d", rnd.Int()), Note: "interviews/n.md"})
+			default:
+				m.remove(name())
+			}
+		}
+		fresh := manifest{Version: 1, Files: maps.Clone(m.Files)}
+		if got, want := m.encode(), fresh.encode(); !bytes.Equal(got, want) {
+			t.Fatalf("step %d: the kept encoding differs from a fresh one:\n%s\n----\n%s", step, got, want)
+		}
+	}
+	if len(m.Files) < 2*chunkLines {
+		t.Fatalf("only %d files: too few to have several chunks", len(m.Files))
 	}
 }

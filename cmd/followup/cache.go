@@ -30,8 +30,9 @@ const cacheFile = ".followup-cache"
 // cacheHits counts the builds that found nothing changed, for tests.
 var cacheHits atomic.Int64
 
-// racyWindow is more than the granularity of file systems' clocks.
-const racyWindow = 50 * time.Millisecond
+// racyWindow is more than the granularity of file systems' clocks. A
+// variable for tests.
+var racyWindow = 50 * time.Millisecond
 
 // cacheVersion changes whenever what the cache holds changes meaning.
 const cacheVersion = 1
@@ -131,25 +132,48 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		c.Entries = append(c.Entries, e.entries[q])
 	}
 	// A file changed within the granularity of its file system's clock
-	// may change again without its size or time changing: a note saved
-	// while the build ran, or a draft edited just after it was written.
-	// Such a note makes the cache useless; such a draft is read to be
-	// sure it is the tool's.
-	racy := func(st vault.Stat) bool { return st.ModTime >= p.Started.Add(-racyWindow).UnixNano() }
+	// may change again without its size or time changing. Such a note
+	// makes the cache useless: it may have been saved while the build
+	// read it.
+	racy := func(st vault.Stat, since time.Time) bool { return st.ModTime >= since.Add(-racyWindow).UnixNano() }
 	for _, en := range c.Entries {
-		if racy(en.Stat) {
+		if racy(en.Stat, p.Started) {
 			e.ob.RemoveState(cacheFile)
 			return
 		}
 	}
+	// An output is recorded by its Stat only when that tells it is the
+	// tool's: as it was just after this build wrote it, and not so recent
+	// that it could change again unseen (git's "racily clean" rule).
+	// Otherwise it is read to be sure. A cold build reads back none of
+	// the files it wrote.
 	names := append(e.ob.Names(), vault.ManifestFile)
+	statted := time.Now()
 	stats := statOutputs(w, names)
+	var verify []string
 	for i, name := range names {
-		if stats[i] == nil || racy(*stats[i]) && name != vault.ManifestFile && !e.ob.Ours(name) {
+		if stats[i] == nil {
 			e.ob.RemoveState(cacheFile)
 			return
 		}
-		c.Outputs[name] = *stats[i]
+		st := *stats[i]
+		c.Outputs[name] = st
+		if name == vault.ManifestFile {
+			continue
+		}
+		if wrote, ok := e.ob.Written(name); ok && wrote != st || racy(st, statted) {
+			verify = append(verify, name)
+		}
+	}
+	var foreign atomic.Bool
+	vault.Parallel(len(verify), func(i int) {
+		if !e.ob.Ours(verify[i]) {
+			foreign.Store(true)
+		}
+	})
+	if foreign.Load() {
+		e.ob.RemoveState(cacheFile)
+		return
 	}
 	c.Drafts = p.Sync.Written + p.Sync.Unchanged // what a build says it wrote or found unchanged
 	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool { return d.Code == vault.CodeOverdue })

@@ -132,3 +132,53 @@ func TestNoopBuildFromCache(t *testing.T) {
 		t.Error("the deleted calendar was not written again")
 	}
 }
+
+// TestCacheReadsWhatChangedSinceWritten: a draft changed between the
+// build writing it and the build recording it, even with its size kept
+// and its time set back, is read, and keeps the cache from being saved.
+// Drafts left as written are trusted by their Stat.
+func TestCacheReadsWhatChangedSinceWritten(t *testing.T) {
+	// No file is too recent to be trusted: only the Stat at writing
+	// tells.
+	defer func(d time.Duration) { racyWindow = d }(racyWindow)
+	racyWindow = -time.Hour
+	dir := copyExample(t)
+	ageVault(t, dir)
+	for _, edit := range []bool{false, true} {
+		_ = os.RemoveAll(filepath.Join(dir, "outbox"))
+		w, err := openWorkspace(&globals{vault: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.loadConfig(reporter{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}); err != nil {
+			t.Fatal(err)
+		}
+		e, err := newEngine(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := e.build(nil, time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if edit {
+			draft := filepath.Join(dir, "outbox", "2026-11-19-acme-corp", "helen-moreau.md")
+			data, err := os.ReadFile(draft)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data[0] ^= 0x20 // the same size, other bytes
+			if err := os.WriteFile(draft, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			old := time.Now().Add(-time.Hour)
+			_ = os.Chtimes(draft, old, old)
+		}
+		saveCache(w, e, "key", p, false)
+		w.root.Close()
+		_, err = os.Stat(filepath.Join(dir, "outbox", cacheFile))
+		if saved := err == nil; saved == edit {
+			t.Errorf("draft edited %v: cache saved %v", edit, saved)
+		}
+	}
+}

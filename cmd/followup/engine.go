@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -37,7 +36,10 @@ type engine struct {
 	renders map[string]*rendered // by note path
 	live    map[string]bool      // the notes without errors at the last build
 	v       *vault.Vault         // as last assembled
-	calData []byte               // the calendar as last written
+	// calKnown: the calendar file holds the feed's last pieces.
+	calKnown bool
+	// calWrites counts the times the calendar changed, for serve.
+	calWrites int
 	started bool
 	scanned []vault.Entry     // the vault as scanned already, for the next full build
 	slugs   map[string]string // the folder name of each note path
@@ -355,7 +357,7 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	if feed == nil {
 		return nil, err
 	}
-	e.feed = feed
+	e.feed, e.calKnown = feed, false
 	warn := func(what string) ([]vault.Diagnostic, error) {
 		return []vault.Diagnostic{{Path: e.ob.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput,
 			Message: name + " " + what}}, nil
@@ -366,7 +368,6 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	case err != nil || e.ob.EditedByHand(name):
 		return warn("differs from what followup last wrote: it is generated, so it was rewritten")
 	}
-	e.calData = prev
 	return nil, nil
 }
 
@@ -374,26 +375,25 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 // it did.
 func (e *engine) writeCalendar() (string, error) {
 	name := e.cfg.Calendar.File
-	data := e.feed.Bytes()
+	pieces, changed := e.feed.Pieces()
 	state := "unchanged"
-	if !bytes.Equal(data, e.calData) || e.calData == nil {
-		write := e.ob.Write
-		if e.calData != nil {
-			// The file holds what was written last: no need to read it.
+	if changed || !e.calKnown {
+		write := e.ob.Write // reads the file, and writes only if it differs
+		if e.calKnown {
+			// The file holds the last pieces, and these differ.
 			write = e.ob.Replace
 		}
-		wrote, err := write(name, data)
+		wrote, err := write(name, pieces...)
 		if err != nil {
-			e.calData = nil // unknown now: read the file before the next write
+			e.calKnown = false // read the file before the next write
 			return "", err
 		}
+		e.calKnown = true
 		if wrote {
 			state = "written"
+			e.calWrites++
 		}
 	}
-	// Every time, changed or not: the feed reuses the buffer of the
-	// result before last, so an older result would change under us.
-	e.calData = data
 	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
 }
 

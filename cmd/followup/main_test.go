@@ -16,7 +16,20 @@ import (
 var update = flag.Bool("update", false, "rewrite the expected output in testdata scripts")
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"followup": main})
+	testscript.Main(cleanup{m}, map[string]func(){"followup": main})
+}
+
+// cleanup removes, after the tests and benchmarks, the vaults the
+// benchmarks generated: on tmpfs they take memory.
+type cleanup struct{ *testing.M }
+
+func (c cleanup) Run() int {
+	code := c.M.Run()
+	benchVaults.Range(func(_, v any) bool {
+		_ = os.RemoveAll(v.(*benchVault).dir)
+		return true
+	})
+	return code
 }
 
 // TestScripts runs the end-to-end tests in testdata/*.txtar.

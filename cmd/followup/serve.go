@@ -152,7 +152,7 @@ func (h *feedHandler) publish(data []byte) {
 		return
 	}
 	sum := sha256.Sum256(data)
-	h.data = bytes.Clone(data)
+	h.data = data
 	h.etag = `"` + hex.EncodeToString(sum[:16]) + `"`
 	h.modified = time.Now().UTC().Truncate(time.Second)
 }

@@ -100,6 +100,10 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		return err
 	}
 	reason := "" // what made the next rebuild one of everything
+	var ( // the calendar last published
+		publishedBy     *engine
+		publishedWrites int
+	)
 	rebuild := func(paths []string) error {
 		now, err := currentTime(g.now, os.Getenv("SOURCE_DATE_EPOCH"), w.cfg.Zone)
 		if err != nil {
@@ -121,8 +125,9 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 				reason = ""
 			}
 			fmt.Fprintf(stderr, "followup: %s %s; %s; %s; %s\n", time.Now().Format("15:04:05"), describeChange(p), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
-			if published != nil {
-				published(e.calData)
+			if published != nil && e.feed != nil && (e != publishedBy || e.calWrites != publishedWrites) {
+				published(e.feed.Bytes())
+				publishedBy, publishedWrites = e, e.calWrites
 			}
 		}
 		if err != nil {
