@@ -40,10 +40,10 @@ type engine struct {
 	calKnown bool
 	// calWrites counts the times the calendar changed, for serve.
 	calWrites int
-	started bool
-	scanned []vault.Entry     // the vault as scanned already, for the next full build
-	slugs   map[string]string // the folder name of each note path
-	folders map[string]string // the outbox folder of each interview note
+	started   bool
+	scanned   []vault.Entry     // the vault as scanned already, for the next full build
+	slugs     map[string]string // the folder name of each note path
+	folders   map[string]string // the outbox folder of each interview note
 }
 
 // rendered is what became of a note's drafts.

@@ -100,7 +100,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		return err
 	}
 	reason := "" // what made the next rebuild one of everything
-	var ( // the calendar last published
+	var (        // the calendar last published
 		publishedBy     *engine
 		publishedWrites int
 	)
