@@ -142,10 +142,10 @@ func Assemble(cfg *Config, results []*FileResult, x *Index) *Vault {
 // note without errors: a watcher says what a change did, not everything
 // again.
 func AssembleOnly(cfg *Config, results []*FileResult, x *Index, only func(path string, ok bool) bool) *Vault {
-	v := &Vault{Config: cfg}
+	v := &Vault{Config: cfg, Notes: make([]*Note, 0, len(results))}
 	shown := map[string]bool{}
 	wants := func(p string) bool { return only == nil || shown[p] }
-	ids := map[string]string{} // id → the note that has it
+	ids := make(map[string]string, len(results)) // id → the note that has it
 	persons := map[string]bool{}
 	var contacts []*Person
 	for _, r := range results {

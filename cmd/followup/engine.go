@@ -31,6 +31,10 @@ type engine struct {
 	tmplDiags []vault.Diagnostic
 
 	entries map[string]vault.Entry
+	links   map[string]string // the target of each entry that is a symbolic link
+	// usedBy holds, for each person note and (after linkUse) each link
+	// key a note's links looked up, the notes that did.
+	usedBy  map[string]map[string]bool
 	paths   []string // of entries, sorted
 	results map[string]*vault.FileResult
 	renders map[string]*rendered // by note path
@@ -76,12 +80,62 @@ func newEngine(w *workspace) (*engine, error) {
 	}
 	e := &engine{
 		w: w, cfg: w.cfg, ob: ob,
-		entries: map[string]vault.Entry{}, results: map[string]*vault.FileResult{},
+		entries: map[string]vault.Entry{}, links: map[string]string{}, usedBy: map[string]map[string]bool{}, results: map[string]*vault.FileResult{},
 		renders: map[string]*rendered{}, live: map[string]bool{}, slugs: map[string]string{},
 	}
 	// Person notes are read through the entries as they are at the time.
 	e.index = vault.NewIndex(nil, func(p string) ([]byte, error) { return vault.ReadEntry(w.fsys, e.entries[p], p) })
 	return e, nil
+}
+
+// linkUse starts the keys of usedBy that are link keys, not paths.
+const linkUse = "\x00"
+
+// setResult records r as the result of the vault path q; nil forgets it.
+func (e *engine) setResult(q string, r *vault.FileResult) {
+	use := func(old *vault.FileResult, add bool) {
+		if old == nil {
+			return
+		}
+		for i, keys := range [][]string{old.People, old.Links} {
+			for _, k := range keys {
+				if i == 1 {
+					k = linkUse + k
+				}
+				switch {
+				case add && e.usedBy[k] == nil:
+					e.usedBy[k] = map[string]bool{q: true}
+				case add:
+					e.usedBy[k][q] = true
+				default:
+					delete(e.usedBy[k], q)
+					if len(e.usedBy[k]) == 0 {
+						delete(e.usedBy, k)
+					}
+				}
+			}
+		}
+	}
+	use(e.results[q], false)
+	use(r, true)
+	if r == nil {
+		delete(e.results, q)
+	} else {
+		e.results[q] = r
+	}
+}
+
+// under returns the paths of the entries that are root or under it, as
+// a new slice.
+func (e *engine) under(root string) []string {
+	var qs []string
+	if _, ok := e.entries[root]; ok {
+		qs = append(qs, root)
+	}
+	// "/" + 1 is "0": what starts with root+"/" sorts between the two.
+	lo, _ := slices.BinarySearch(e.paths, root+"/")
+	hi, _ := slices.BinarySearch(e.paths, root+"0")
+	return append(qs, e.paths[lo:hi]...)
 }
 
 // build brings the outbox and the calendar up to date. With paths nil it
@@ -111,12 +165,18 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			dirty[q] = true
 		}
 		e.entries[q] = en
+		if en.Target != "" {
+			e.links[q] = en.Target
+		} else {
+			delete(e.links, q)
+		}
 	}
 	remove := func(q string) {
 		gone = append(gone, q)
 		e.index.Remove(q)
 		linkKeys[vault.LinkKey(q)] = true
 		delete(e.entries, q)
+		delete(e.links, q)
 		if i, found := slices.BinarySearch(e.paths, q); found {
 			e.paths = slices.Delete(e.paths, i, i+1)
 		}
@@ -143,8 +203,8 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		// A symbolic link is an entry of its own path, with its target's
 		// version: a change to the target is a change to the link.
 		for _, root := range slices.Clone(paths) {
-			for q, en := range e.entries {
-				if en.Target != "" && (en.Target == root || strings.HasPrefix(en.Target, root+"/")) {
+			for q, target := range e.links {
+				if target == root || strings.HasPrefix(target, root+"/") {
 					paths = append(paths, q)
 				}
 			}
@@ -154,8 +214,8 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			for _, en := range vault.ScanUnder(e.w.fsys, e.cfg, root) {
 				fresh[en.Path] = en
 			}
-			for q := range e.entries {
-				if _, ok := fresh[q]; !ok && (q == root || strings.HasPrefix(q, root+"/")) {
+			for _, q := range e.under(root) {
+				if _, ok := fresh[q]; !ok {
 					remove(q)
 				}
 			}
@@ -169,13 +229,17 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	changed := maps.Clone(dirty) // before the notes that link to it join
 	for _, q := range gone {
 		changed[q] = true
-		delete(e.results, q)
+		e.setResult(q, nil)
 	}
 	// The notes that link to what changed.
-	for q, r := range e.results {
-		if slices.ContainsFunc(r.People, func(s string) bool { return changed[s] }) ||
-			slices.ContainsFunc(r.Links, func(s string) bool { return linkKeys[s] }) {
-			dirty[q] = true
+	for q := range changed {
+		for note := range e.usedBy[q] {
+			dirty[note] = true
+		}
+	}
+	for key := range linkKeys {
+		for note := range e.usedBy[linkUse+key] {
+			dirty[note] = true
 		}
 	}
 
@@ -192,7 +256,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		if old := e.results[r.Path]; old == nil || old.Interview() != r.Interview() {
 			foldersStale = true
 		}
-		e.results[r.Path] = r
+		e.setResult(r.Path, r)
 		p.Touched[r.Path] = true
 		for _, person := range r.People {
 			p.Touched[person] = true

@@ -100,7 +100,8 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		return err
 	}
 	reason := "" // what made the next rebuild one of everything
-	var (        // the calendar last published
+	// The calendar last published: by which engine, after how many writes.
+	var (
 		publishedBy     *engine
 		publishedWrites int
 	)
