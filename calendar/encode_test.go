@@ -2,6 +2,7 @@ package calendar
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -393,6 +394,9 @@ func TestFeedKeptPieces(t *testing.T) {
 		}
 		pieces, changed := f.Pieces()
 		got := bytes.Join(pieces, nil)
+		if f.Sum() != sha256.Sum256(got) {
+			t.Fatalf("step %d: Sum is not the hash of the pieces", step)
+		}
 		if changed != !bytes.Equal(got, last) {
 			t.Fatalf("step %d: changed %v, but the bytes changed %v", step, changed, !bytes.Equal(got, last))
 		}

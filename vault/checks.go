@@ -46,7 +46,10 @@ type known struct {
 // are due. When addresses at the same company are known anywhere in the
 // vault, it infers their pattern (first.last, flast …) and suggests the
 // address; when they disagree, it says so rather than guess.
-func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person, wants func(string) bool) {
+//
+// It checks the notes of check; the address book is made of every note of
+// v, the person notes linked to, and the contacts of ordinary notes.
+func (v *Vault) checkAddresses(check []*Note, linkedTo func() map[string]*Person, contactsOf func() []*Person) {
 	book := map[string][]known{} // folded company → addresses
 	folded := map[string]string{}
 	fold := func(company string) string {
@@ -68,6 +71,7 @@ func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person, wa
 	addresses := func(company string) []known {
 		if !made {
 			made = true
+			linked, contacts := linkedTo(), contactsOf()
 			for _, n := range v.Notes {
 				for _, iv := range n.Interviewers {
 					add(n.Company, iv.Name, iv.Email)
@@ -95,10 +99,7 @@ func (v *Vault) checkAddresses(linked map[string]*Person, contacts []*Person, wa
 		v.Diagnostics = append(v.Diagnostics, Diagnostic{Path: n.Path, Line: pos.Line, Col: pos.Col, Severity: Warning,
 			Code: CodeMissingEmail, Message: msg, Suggestion: suggestion})
 	}
-	for _, n := range v.Notes {
-		if !wants(n.Path) {
-			continue
-		}
+	for _, n := range check {
 		if n.Status == Ready {
 			for _, iv := range n.Interviewers {
 				if iv.Channel == Email && iv.Email == "" {

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -202,4 +203,86 @@ func TestFullDisk(t *testing.T) {
 		t.Errorf("%d of %d files still whole and old", counts[0], len(v1))
 	}
 	checkManifest(t, dir)
+}
+
+// TestCloseWith writes a calendar and the manifest at once, failing or
+// killed at each step: the calendar is the old or the new one whole, the
+// manifest is whole, and it never records the new calendar while the old
+// one is on disk.
+func TestCloseWith(t *testing.T) {
+	old := []byte(strings.Repeat("BEGIN:VEVENT\r\nold\r\nEND:VEVENT\r\n", 1000))
+	pieces := [][]byte{[]byte("BEGIN:VCALENDAR\r\n"), bytes.Repeat([]byte("new event\r\n"), 5000), []byte("END:VCALENDAR\r\n")}
+	whole := bytes.Join(pieces, nil)
+	faults := map[string]func(string, string) error{
+		"none":                   nil,
+		"killed at first write":  killAt("write", 1),
+		"killed at second write": killAt("write", 2),
+		"killed at first rename": killAt("rename", 1),
+		"killed at last rename":  killAt("rename", 2),
+		"calendar disk full": func(step, name string) error {
+			if step == "write" && name == "calendar.ics" {
+				return syscall.ENOSPC
+			}
+			return nil
+		},
+		"manifest disk full": func(step, name string) error {
+			if step == "write" && name == ManifestFile {
+				return syscall.ENOSPC
+			}
+			return nil
+		},
+	}
+	for what, fault := range faults {
+		dir := t.TempDir()
+		ob := openTestOutbox(t, dir)
+		if _, err := ob.Write("calendar.ics", old); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := ob.Sync(draftFiles(1), nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := ob.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ob = openTestOutbox(t, dir)
+		ob.fault = fault
+		err := ob.CloseWith("calendar.ics", func() [sha256.Size]byte { return sha256.Sum256(whole) }, pieces...)
+		if (err == nil) != (fault == nil) {
+			t.Errorf("%s: CloseWith said %v", what, err)
+		}
+		checkManifestJSON(t, dir)
+		got, _ := os.ReadFile(filepath.Join(dir, "outbox", "calendar.ics"))
+		if !bytes.Equal(got, old) && !bytes.Equal(got, whole) {
+			t.Errorf("%s: the calendar is neither version whole: %d bytes", what, len(got))
+		}
+		data, _ := os.ReadFile(filepath.Join(dir, "outbox", ManifestFile))
+		var m manifest
+		_ = json.Unmarshal(data, &m)
+		if m.Files["calendar.ics"].Hash == hashOf(whole) && !bytes.Equal(got, whole) {
+			t.Errorf("%s: the manifest records the new calendar, but the old one is on disk", what)
+		}
+		if fault == nil || strings.Contains(what, "calendar disk full") {
+			checkManifest(t, dir)
+		}
+		if fault == nil {
+			if _, ok := ob.Written("calendar.ics"); !ok {
+				t.Error("the calendar written has no Stat")
+			}
+		}
+		if strings.Contains(what, "disk full") {
+			if !strings.Contains(fmt.Sprint(err), "no space left on device") {
+				t.Errorf("%s: %v", what, err)
+			}
+			var stray []string
+			_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && strings.HasPrefix(d.Name(), TempPrefix) {
+					stray = append(stray, p)
+				}
+				return nil
+			})
+			if len(stray) > 0 {
+				t.Errorf("%s: temporary files left: %q", what, stray)
+			}
+		}
+	}
 }

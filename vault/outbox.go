@@ -467,12 +467,22 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 // temporary file, synced, then renamed over it. It returns the Stat of
 // the file written. The bytes are the pieces of data, in order.
 func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (Stat, error) {
+	tmp, st, err := prepareIn(d, name, data, fault)
+	if err == nil {
+		err = commitIn(d, tmp, name, fault)
+	}
+	return st, err
+}
+
+// prepareIn is the first half of writeIn: the temporary file, written,
+// synced and closed. It returns its name and Stat.
+func prepareIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (string, Stat, error) {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := TempPrefix + hex.EncodeToString(rnd[:])
 	f, err := d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return Stat{}, err
+		return "", Stat{}, err
 	}
 	var st Stat
 	if fault != nil {
@@ -497,7 +507,17 @@ func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name strin
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && fault != nil {
+	if err != nil && !errors.Is(err, errKilled) {
+		_ = d.Remove(tmp)
+	}
+	return tmp, st, err
+}
+
+// commitIn is the second half of writeIn: the temporary file tmp renamed
+// over name.
+func commitIn(d *os.Root, tmp, name string, fault func(step, name string) error) error {
+	var err error
+	if fault != nil {
 		err = fault("rename", name)
 	}
 	if err == nil {
@@ -506,7 +526,7 @@ func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name strin
 	if err != nil && !errors.Is(err, errKilled) {
 		_ = d.Remove(tmp)
 	}
-	return st, err
+	return err
 }
 
 func (o *Outbox) wroteStat(name string, st Stat) {
@@ -655,27 +675,107 @@ func appendJSONString(out []byte, s string) []byte {
 // writeAtomic writes the outbox file name as writeIn does, then syncs its
 // folder.
 func (o *Outbox) writeAtomic(name string, data ...[]byte) error {
-	full := o.Path(name)
-	dir := path.Dir(full)
+	d, err := o.openDir(name)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	st, err := writeIn(d, path.Base(name), data, o.fault)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", o.Path(name), rootCause(err))
+	}
+	o.wroteStat(name, st)
+	syncDir(d)
+	return nil
+}
+
+// openDir opens the folder of the outbox file name, creating it.
+func (o *Outbox) openDir(name string) (*os.Root, error) {
+	dir := path.Dir(o.Path(name))
 	if err := o.root.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
+		return nil, fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
 	}
 	d, err := o.root.OpenRoot(dir)
 	if err != nil {
-		return fmt.Errorf("cannot open the folder %s: %w", dir, rootCause(err))
+		return nil, fmt.Errorf("cannot open the folder %s: %w", dir, rootCause(err))
 	}
-	defer d.Close()
-	st, err := writeIn(d, path.Base(full), data, o.fault)
-	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", full, rootCause(err))
-	}
-	o.wroteStat(name, st)
-	// Sync the folder so that the rename survives a crash.
+	return d, nil
+}
+
+// syncDir syncs the folder d, so that the renames in it survive a crash.
+func syncDir(d *os.Root) {
 	if f, err := d.Open("."); err == nil {
 		_ = f.Sync()
 		f.Close()
 	}
+}
+
+// CloseWith is Replace(name, data...) and Close at once, for a file known
+// to hold other bytes, whose hash sum returns (the calendar, which knows
+// what changed): the file is written while the hash is taken and the
+// manifest written, and the manifest is renamed into place after the
+// file, so that it never lists bytes the file does not hold.
+func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]byte) error {
+	old, had := o.manifest.Files[name]
+	d, err := o.openDir(name)
+	if err != nil {
+		return o.closeAfter(name, old, had, err)
+	}
+	defer d.Close()
+	var (
+		tmp  string
+		st   Stat
+		werr error
+		wg   sync.WaitGroup
+	)
+	wg.Go(func() { tmp, st, werr = prepareIn(d, path.Base(name), data, o.fault) })
+	o.record(name, entry{Hash: formatHash(sum())})
+	manifest := o.manifest.pieces()
+	md, err := o.openDir(ManifestFile)
+	if err != nil {
+		wg.Wait()
+		if werr == nil {
+			werr = commitIn(d, tmp, path.Base(name), o.fault)
+		}
+		return errors.Join(err, o.closeAfter(name, old, had, werr))
+	}
+	defer md.Close()
+	mtmp, _, merr := prepareIn(md, ManifestFile, manifest, o.fault)
+	wg.Wait()
+	if werr == nil {
+		werr = commitIn(d, tmp, path.Base(name), o.fault)
+	}
+	if werr != nil {
+		// The file keeps its old bytes: so must the manifest.
+		if merr == nil {
+			_ = md.Remove(mtmp)
+		}
+		return o.closeAfter(name, old, had, werr)
+	}
+	o.wroteStat(name, st)
+	syncDir(d)
+	if merr == nil {
+		merr = commitIn(md, mtmp, ManifestFile, o.fault)
+	}
+	if merr != nil {
+		return fmt.Errorf("cannot write %s: %w", o.Path(ManifestFile), rootCause(merr))
+	}
+	o.changed = false
+	syncDir(md)
 	return nil
+}
+
+// closeAfter is Close after name could not be written: its manifest
+// record is what it was.
+func (o *Outbox) closeAfter(name string, old entry, had bool, err error) error {
+	if had {
+		o.record(name, old)
+	} else {
+		o.mu.Lock()
+		o.manifest.remove(name)
+		o.mu.Unlock()
+	}
+	return errors.Join(fmt.Errorf("cannot write %s: %w", o.Path(name), rootCause(err)), o.Close())
 }
 
 // hashOf returns the hash of the concatenation of data, as the manifest
@@ -691,8 +791,11 @@ func hashOf(data ...[]byte) string {
 		}
 		h.Sum(sum[:0])
 	}
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return formatHash(sum)
 }
+
+// formatHash is how the manifest writes a hash.
+func formatHash(sum [sha256.Size]byte) string { return "sha256:" + hex.EncodeToString(sum[:]) }
 
 // equalPieces reports whether b is the concatenation of pieces.
 func equalPieces(b []byte, pieces [][]byte) bool {

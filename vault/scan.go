@@ -3,7 +3,6 @@ package vault
 import (
 	"cmp"
 	"io/fs"
-	"maps"
 	"path"
 	"runtime"
 	"slices"
@@ -134,70 +133,11 @@ func ParseFile(fsys fs.FS, e Entry, cfg *Config, x *Index) *FileResult {
 // that look across notes: ids given twice, missing addresses with the
 // company's pattern, and the problems of the person notes linked to.
 func Assemble(cfg *Config, results []*FileResult, x *Index) *Vault {
-	return AssembleOnly(cfg, results, x, nil)
-}
-
-// AssembleOnly is Assemble keeping the diagnostics of the files only
-// reports (nil: every file), given each file's path and whether it is a
-// note without errors: a watcher says what a change did, not everything
-// again.
-func AssembleOnly(cfg *Config, results []*FileResult, x *Index, only func(path string, ok bool) bool) *Vault {
-	v := &Vault{Config: cfg, Notes: make([]*Note, 0, len(results))}
-	shown := map[string]bool{}
-	wants := func(p string) bool { return only == nil || shown[p] }
-	ids := make(map[string]string, len(results)) // id → the note that has it
-	persons := map[string]bool{}
-	var contacts []*Person
+	a := NewAssembler(cfg, x)
 	for _, r := range results {
-		ds := r.Diags
-		if r.Contact != nil {
-			contacts = append(contacts, r.Contact)
-		}
-		for _, p := range r.People {
-			persons[p] = true
-		}
-		if note := r.Note; note != nil {
-			// Calendar events are known by their note's id: two notes with
-			// one id would overwrite each other's events.
-			if other, taken := ids[note.ID]; taken {
-				d := &diags{path: r.Path}
-				d.errorf(note.Keys["id"], CodeValue, "id %q is already the id of %s: give this note an id of its own", note.ID, other)
-				ds = append(slices.Clip(ds), d.list...)
-			} else {
-				ids[note.ID] = note.Path
-			}
-		}
-		switch {
-		case HasErrors(ds):
-			v.Failed = append(v.Failed, r.Path)
-		case r.Note != nil:
-			v.Notes = append(v.Notes, r.Note)
-		default:
-			v.Ordinary = append(v.Ordinary, r.Path)
-		}
-		if only == nil || only(r.Path, r.Note != nil && !HasErrors(ds)) {
-			shown[r.Path] = true
-			v.Diagnostics = append(v.Diagnostics, ds...)
-		}
+		a.Set(r)
 	}
-	linked := map[string]*Person{}
-	for _, p := range slices.Sorted(maps.Keys(persons)) {
-		person, ds := x.Person(p)
-		if person != nil {
-			linked[p] = person
-			if only == nil || only(p, false) {
-				v.Diagnostics = append(v.Diagnostics, ds...)
-			}
-		}
-	}
-	v.checkAddresses(linked, contacts, wants)
-	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d Diagnostic) bool {
-		return d.Severity == Warning && cfg.Disabled(d.Code)
-	})
-	SortDiagnostics(v.Diagnostics)
-	// An alias repeats a value, and its problem with it.
-	v.Diagnostics = slices.Compact(v.Diagnostics)
-	return v
+	return a.Vault(nil)
 }
 
 // Parallel calls f(0) … f(n-1) on as many goroutines as there are cores.

@@ -38,8 +38,9 @@ type engine struct {
 	paths   []string // of entries, sorted
 	results map[string]*vault.FileResult
 	renders map[string]*rendered // by note path
-	live    map[string]bool      // the notes without errors at the last build
-	v       *vault.Vault         // as last assembled
+	broken  map[string]bool      // the notes whose drafts could not be made
+	asm     *vault.Assembler
+	v       *vault.Vault // as last assembled
 	// calKnown: the calendar file holds the feed's last pieces.
 	calKnown bool
 	// calWrites counts the times the calendar changed, for serve.
@@ -81,10 +82,11 @@ func newEngine(w *workspace) (*engine, error) {
 	e := &engine{
 		w: w, cfg: w.cfg, ob: ob,
 		entries: map[string]vault.Entry{}, links: map[string]string{}, usedBy: map[string]map[string]bool{}, results: map[string]*vault.FileResult{},
-		renders: map[string]*rendered{}, live: map[string]bool{}, slugs: map[string]string{},
+		renders: map[string]*rendered{}, broken: map[string]bool{}, slugs: map[string]string{},
 	}
 	// Person notes are read through the entries as they are at the time.
 	e.index = vault.NewIndex(nil, func(p string) ([]byte, error) { return vault.ReadEntry(w.fsys, e.entries[p], p) })
+	e.asm = vault.NewAssembler(w.cfg, e.index)
 	return e, nil
 }
 
@@ -120,8 +122,25 @@ func (e *engine) setResult(q string, r *vault.FileResult) {
 	use(r, true)
 	if r == nil {
 		delete(e.results, q)
+		e.asm.Remove(q)
 	} else {
 		e.results[q] = r
+		e.asm.Set(r)
+	}
+}
+
+// setRender records r as what became of the drafts of the note at q; nil
+// forgets it.
+func (e *engine) setRender(q string, r *rendered) {
+	if r == nil {
+		delete(e.renders, q)
+	} else {
+		e.renders[q] = r
+	}
+	if r != nil && r.broken {
+		e.broken[q] = true
+	} else {
+		delete(e.broken, q)
 	}
 }
 
@@ -263,28 +282,26 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		}
 	}
 	p.Parsed = len(parsed)
-	results := make([]*vault.FileResult, 0, len(e.results))
-	for _, q := range e.paths {
-		if r := e.results[q]; r != nil {
-			results = append(results, r)
-		}
-	}
-	// A watcher's rebuild reports on what it read and rendered; the first
-	// build reports everything.
-	var shown func(string, bool) bool
+	// A watcher's rebuild reports on what it read and rendered, and on the
+	// notes that broke or mended because of it (an id taken, or freed),
+	// which the Assembler adds; the first build reports everything.
+	var shown map[string]bool
 	if !first {
-		// What it read, and the notes that broke or mended because of it
-		// (an id taken, or freed).
-		shown = func(q string, ok bool) bool {
-			if ok != e.live[q] {
-				_, isResult := e.results[q]
-				p.Touched[q] = p.Touched[q] || isResult && (ok || e.live[q])
+		shown = p.Touched
+	}
+	v := e.asm.Vault(shown)
+	e.v = v
+	// The notes whose drafts and events may change: those read, or that
+	// broke or mended.
+	fresh := v.Notes
+	if !first {
+		fresh = nil
+		for _, q := range slices.Sorted(maps.Keys(p.Touched)) {
+			if n := e.asm.Live(q); n != nil {
+				fresh = append(fresh, n)
 			}
-			return p.Touched[q]
 		}
 	}
-	v := vault.AssembleOnly(e.cfg, results, e.index, shown)
-	e.v = v
 
 	// Templates: when they change, every draft does.
 	tmpls, tmplDiags := render.LoadTemplates(e.w.fsys, e.cfg.Templates)
@@ -304,13 +321,14 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		e.folders = noteFolders(v, e.slugs)
 	}
 	folders := e.folders
-	live := map[string]bool{}
-	var toRender []*vault.Note
-	for _, n := range v.Notes {
-		live[n.Path] = true
-		r := e.renders[n.Path]
-		if tmplChanged || dirty[n.Path] || !e.live[n.Path] || r == nil || r.folder != folders[n.Path] {
-			toRender = append(toRender, n)
+	toRender := fresh
+	if tmplChanged || foldersStale {
+		toRender = nil
+		for _, n := range v.Notes {
+			r := e.renders[n.Path]
+			if first || tmplChanged || p.Touched[n.Path] || r == nil || r.folder != folders[n.Path] {
+				toRender = append(toRender, n)
+			}
 		}
 	}
 	// In chunks, so that the drafts in memory at once stay few: a
@@ -330,7 +348,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		})
 		var files []vault.File
 		for i, n := range chunk {
-			e.renders[n.Path] = renders[i]
+			e.setRender(n.Path, renders[i])
 			files = append(files, out[i]...)
 			scope[n.Path] = true
 			p.Touched[n.Path] = true
@@ -344,16 +362,23 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	}
 	for _, q := range gone {
 		scope[q] = true
-		delete(e.renders, q)
+		e.setRender(q, nil)
 	}
 	p.Rendered = len(toRender)
 	keep := v.Keep()
+	for q := range e.broken {
+		keep[q] = true
+	}
 	wanted := map[string]bool{}
-	for q, r := range e.renders {
-		if r.broken {
-			keep[q] = true
+	for q := range scope {
+		if r := e.renders[q]; r != nil {
+			for _, name := range r.files {
+				wanted[name] = true
+			}
 		}
-		if first || scope[q] {
+	}
+	if first {
+		for _, r := range e.renders {
 			for _, name := range r.files {
 				wanted[name] = true
 			}
@@ -377,31 +402,32 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 			return nil, errors.Join(append(errs, err, e.ob.Close())...)
 		}
 	}
-	var changedNotes []*vault.Note
-	for _, n := range v.Notes {
-		if dirty[n.Path] || !e.live[n.Path] || first {
-			changedNotes = append(changedNotes, n)
-		}
-	}
-	if err := e.feed.SetNotes(changedNotes, now); err != nil {
+	if err := e.feed.SetNotes(fresh, now); err != nil {
 		errs = append(errs, err)
 	}
 	for _, q := range gone {
 		e.feed.Drop(q)
 	}
 	if first {
-		e.feed.Retain(slices.Concat(slices.Collect(maps.Keys(keep)), slices.Collect(maps.Keys(live))))
+		live := make([]string, 0, len(v.Notes)+len(keep))
+		for _, n := range v.Notes {
+			live = append(live, n.Path)
+		}
+		e.feed.Retain(append(live, slices.Collect(maps.Keys(keep))...))
 	}
-	e.live = live
-	p.Calendar, err = e.writeCalendar()
-	errs = append(errs, err)
 	// The manifest is saved whatever failed: it must know every file
 	// that was written.
-	errs = append(errs, e.ob.Close())
+	p.Calendar, err = e.writeCalendar()
+	errs = append(errs, err)
 
 	reported := v.Notes
 	if !first {
-		reported = slices.DeleteFunc(slices.Clone(v.Notes), func(n *vault.Note) bool { return !p.Touched[n.Path] })
+		reported = nil
+		for _, q := range slices.Sorted(maps.Keys(p.Touched)) {
+			if n := e.asm.Live(q); n != nil {
+				reported = append(reported, n)
+			}
+		}
 	}
 	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
 	for _, n := range reported {
@@ -435,28 +461,38 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	return nil, nil
 }
 
-// writeCalendar writes the calendar when its bytes changed, and says what
-// it did.
+// writeCalendar writes the calendar when its bytes changed, and then the
+// manifest, and says what became of the calendar.
 func (e *engine) writeCalendar() (string, error) {
 	name := e.cfg.Calendar.File
 	pieces, changed := e.feed.Pieces()
 	state := "unchanged"
-	if changed || !e.calKnown {
-		write := e.ob.Write // reads the file, and writes only if it differs
-		if e.calKnown {
-			// The file holds the last pieces, and these differ.
-			write = e.ob.Replace
-		}
-		wrote, err := write(name, pieces...)
-		if err != nil {
-			e.calKnown = false // read the file before the next write
-			return "", err
-		}
-		e.calKnown = true
+	var err error
+	switch {
+	case !e.calKnown:
+		// The file is read, and written only if it differs.
+		var wrote bool
+		wrote, err = e.ob.Write(name, pieces...)
+		e.calKnown = err == nil
 		if wrote {
 			state = "written"
 			e.calWrites++
 		}
+		err = errors.Join(err, e.ob.Close())
+	case changed:
+		// The file holds the last pieces, and these differ: no need to
+		// read it, and its hash is known from what changed.
+		if err = e.ob.CloseWith(name, e.feed.Sum, pieces...); err != nil {
+			e.calKnown = false // read the file before the next write
+		} else {
+			state = "written"
+			e.calWrites++
+		}
+	default:
+		err = e.ob.Close()
+	}
+	if err != nil {
+		return "", err
 	}
 	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
 }
