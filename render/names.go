@@ -113,21 +113,35 @@ func init() {
 // only when it is capitalised, four letters or more, starts with the same
 // letter, and is not an ordinary word.
 func misspelledNames(text string, names []string) []finding {
-	ts := tokens(text)
-	folded := make([]string, len(ts))
-	for i, t := range ts {
-		folded[i] = fold(t.word)
+	return misspelledIn(text, wordsOf(text), names)
+}
+
+// words are the words of a text, made ready for misspelledNames.
+type words struct {
+	ts     []token
+	folded []string        // of each token
+	lower  map[string]bool // words the text also uses in lower case
+}
+
+func wordsOf(text string) *words {
+	w := &words{ts: tokens(text), lower: map[string]bool{}}
+	w.folded = make([]string, len(w.ts))
+	for i, t := range w.ts {
+		w.folded[i] = fold(t.word)
+		if r, _ := utf8.DecodeRuneInString(t.word); unicode.IsLower(r) {
+			w.lower[strings.ToLower(t.word)] = true
+		}
 	}
+	return w
+}
+
+// misspelledIn is misspelledNames of text, whose words are w.
+func misspelledIn(text string, w *words, names []string) []finding {
+	ts, folded, lower := w.ts, w.folded, w.lower
 	known := map[string]bool{} // every word of every name, folded
 	for _, name := range names {
 		for _, w := range strings.Fields(name) {
 			known[fold(w)] = true
-		}
-	}
-	lower := map[string]bool{} // words the text also uses in lower case
-	for _, t := range ts {
-		if r, _ := utf8.DecodeRuneInString(t.word); unicode.IsLower(r) {
-			lower[strings.ToLower(t.word)] = true
 		}
 	}
 	var fs []finding

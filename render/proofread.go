@@ -172,8 +172,19 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		ds = append(ds, vault.Diagnostic{Path: path, Line: max(p.Line, 1), Col: max(p.Col, 1), Severity: vault.Warning,
 			Code: f.code, Message: f.message, Suggestion: f.suggestion})
 	}
+	// The drafts of one template to several people are often one text
+	// once their values are blanked: it is read once.
+	done := map[string][]finding{}
 	for _, u := range units {
-		for _, f := range proofreadText(blankCode(u.text), names, u.shared) {
+		text := blankCode(u.text)
+		fs, ok := done[text]
+		if !ok {
+			fs = proofreadText(text, names, u.shared)
+			if u.shared {
+				done[text] = fs
+			}
+		}
+		for _, f := range fs {
 			path, p := u.pos(f)
 			add(path, p, f)
 		}
@@ -213,48 +224,50 @@ func templateOf(d Draft) string {
 // not depend on names are remembered for shared text, a template's, which
 // is the same in every draft made from it.
 func proofreadText(text string, names []string, shared bool) []finding {
-	var fs []finding
-	fs = append(fs, placeholders(text, names)...)
-	if shared {
-		fs = append(fs, textFindings.get(text)...)
-	} else {
-		fs = append(fs, plainFindings(text)...)
+	if !shared {
+		return slices.Concat(plainFindings(text), standIns(text, names), misspelledNames(text, names))
 	}
-	fs = append(fs, misspelledNames(text, names)...)
-	return fs
+	pre := sharedText.get(text)
+	return slices.Concat(pre.findings, standIns(text, names), misspelledIn(text, pre.words, names))
 }
 
 // plainFindings are the findings of the checks that look at the text
 // alone.
 func plainFindings(text string) []finding {
-	return slices.Concat(misspellings(text), doubledWords(text), tone(text))
+	return slices.Concat(misspellings(text), doubledWords(text), tone(text), textPlaceholders(text))
 }
 
-// textFindings remembers plainFindings of template text. It is emptied
-// when it grows large: a template that writes a date makes text of its
-// own for every note.
-var textFindings = memo{m: map[string][]finding{}}
+// sharedText remembers what the checks make of template text that does not
+// depend on the note: its plainFindings, and its words. It is emptied when
+// it grows large: a template that writes a date makes text of its own for
+// every note.
+var sharedText = memo{m: map[string]*prepared{}}
+
+type prepared struct {
+	findings []finding
+	words    *words
+}
 
 type memo struct {
 	mu sync.Mutex
-	m  map[string][]finding
+	m  map[string]*prepared
 }
 
-func (c *memo) get(text string) []finding {
+func (c *memo) get(text string) *prepared {
 	c.mu.Lock()
-	fs, ok := c.m[text]
+	pre, ok := c.m[text]
 	c.mu.Unlock()
 	if ok {
-		return fs
+		return pre
 	}
-	fs = plainFindings(text)
+	pre = &prepared{findings: plainFindings(text), words: wordsOf(text)}
 	c.mu.Lock()
 	if len(c.m) >= 4096 {
 		clear(c.m)
 	}
-	c.m[text] = fs
+	c.m[text] = pre
 	c.mu.Unlock()
-	return fs
+	return pre
 }
 
 // knownNames are the spellings the front matter gives: the company and
@@ -282,17 +295,14 @@ var (
 	curlyBraces   = regexp.MustCompile(`\{\{|\}\}`)
 )
 
-// placeholders finds what was meant to be filled in: [Name], XYZ, TODO,
-// TK, {{ … }}, <name>. "ABC Corp" as the company, a "TODO list app" as a
-// topic and Markdown links are not placeholders.
-func placeholders(text string, names []string) []finding {
+// textPlaceholders finds what was meant to be filled in: [Name],
+// {{ … }}, <name>, lorem ipsum. Markdown links are not placeholders. The
+// stand-ins (XYZ, TODO, TK), which need the names, are standIns'.
+func textPlaceholders(text string) []finding {
 	var fs []finding
 	found := func(off, n int, what string) { fs = append(fs, placeholderFinding(off, n, what)) }
 	if strings.ContainsRune(text, '[') {
 		fs = append(fs, bracketedPlaceholders(text)...)
-	}
-	if strings.ContainsAny(text, "XATF") {
-		fs = append(fs, standIns(text, names)...)
 	}
 	if strings.ContainsRune(text, '<') {
 		for _, m := range angled.FindAllStringSubmatchIndex(text, -1) {
@@ -334,6 +344,9 @@ func bracketedPlaceholders(text string) []finding {
 
 // standIns finds XYZ, ABC, TODO, TBD, FIXME and TK used as placeholders.
 func standIns(text string, names []string) []finding {
+	if !strings.ContainsAny(text, "XATF") {
+		return nil
+	}
 	var fs []finding
 	for _, m := range stand.FindAllStringIndex(text, -1) {
 		word := text[m[0]:m[1]]
