@@ -113,7 +113,61 @@ func init() {
 // only when it is capitalised, four letters or more, starts with the same
 // letter, and is not an ordinary word.
 func misspelledNames(text string, names []string) []finding {
-	return misspelledIn(text, wordsOf(text), names)
+	return misspelledIn(text, wordsOf(text), nameSetOf(names))
+}
+
+// A nameSet is the names of a note made ready for misspelledIn.
+type nameSet struct {
+	names []string
+	known map[string]bool // every word of every name, folded
+	whole [][]string      // of each name of several words, its words folded
+	// singles are the names, or the first and last names, that are
+	// looked for alone.
+	singles []single
+}
+
+type single struct{ word, folded string }
+
+func nameSetOf(names []string) *nameSet {
+	ns := &nameSet{names: names, known: map[string]bool{}}
+	for _, name := range names {
+		for _, w := range strings.Fields(name) {
+			ns.known[fold(w)] = true
+		}
+	}
+	for _, name := range names {
+		words := strings.Fields(name)
+		var want []string
+		if len(words) >= 2 {
+			want = make([]string, len(words))
+			for j, w := range words {
+				want[j] = fold(strings.Trim(w, ".,"))
+			}
+		}
+		ns.whole = append(ns.whole, want)
+	}
+	for _, name := range names {
+		words := strings.Fields(name)
+		if len(words) == 0 {
+			continue
+		}
+		// A single word: the company's one word, or a person's first or
+		// last name on its own. Names go first, so that "Jane Dow" is
+		// reported whole.
+		singles := []string{words[0]}
+		if len(words) >= 2 {
+			singles = append(singles, words[len(words)-1])
+		}
+		if len(words) >= 2 && name == names[0] {
+			singles = nil // "Corp" alone is no company name
+		}
+		for _, w := range singles {
+			if b := fold(w); utf8.RuneCountInString(b) >= 4 {
+				ns.singles = append(ns.singles, single{word: w, folded: b})
+			}
+		}
+	}
+	return ns
 }
 
 // words are the words of a text, made ready for misspelledNames.
@@ -136,14 +190,8 @@ func wordsOf(text string) *words {
 }
 
 // misspelledIn is misspelledNames of text, whose words are w.
-func misspelledIn(text string, w *words, names []string) []finding {
-	ts, folded, lower := w.ts, w.folded, w.lower
-	known := map[string]bool{} // every word of every name, folded
-	for _, name := range names {
-		for _, w := range strings.Fields(name) {
-			known[fold(w)] = true
-		}
-	}
+func misspelledIn(text string, w *words, ns *nameSet) []finding {
+	ts, folded, lower, known := w.ts, w.folded, w.lower, ns.known
 	var fs []finding
 	var flagged [][2]int // ranges already reported: "Acme Crop" holds "Crop"
 	report := func(start, end int, right string) {
@@ -157,65 +205,42 @@ func misspelledIn(text string, w *words, names []string) []finding {
 		fs = append(fs, finding{off: start, n: end - start, code: CodeMisspelledName, what: wrong, suggestion: right,
 			message: fmt.Sprintf("%q looks like a misspelling of %q: spell it as the front matter does", wrong, right)})
 	}
-	for _, name := range names {
-		words := strings.Fields(name)
-		if len(words) >= 2 {
-			want := make([]string, len(words))
-			for j, w := range words {
-				want[j] = fold(strings.Trim(w, ".,"))
+	for k, want := range ns.whole {
+		if want == nil {
+			continue
+		}
+		for i := 0; i+len(want) <= len(ts); i++ {
+			exact, close := 0, 0
+			for j, b := range want {
+				if folded[i+j] == b {
+					exact++
+				}
 			}
-			for i := 0; i+len(words) <= len(ts); i++ {
-				exact, close := 0, 0
-				for j, b := range want {
-					if folded[i+j] == b {
-						exact++
-					}
+			if exact == 0 || exact == len(want) {
+				continue
+			}
+			for j, b := range want {
+				if a := folded[i+j]; a != b && near(a, b) && !known[a] {
+					close++
 				}
-				if exact == 0 || exact == len(words) {
-					continue
-				}
-				for j, b := range want {
-					if a := folded[i+j]; a != b && near(a, b) && !known[a] {
-						close++
-					}
-				}
-				if exact >= 1 && close >= 1 && exact+close == len(words) {
-					report(ts[i].start, ts[i+len(words)-1].end, name)
-				}
+			}
+			if exact >= 1 && close >= 1 && exact+close == len(want) {
+				report(ts[i].start, ts[i+len(want)-1].end, ns.names[k])
 			}
 		}
 	}
-	for _, name := range names {
-		words := strings.Fields(name)
-		if len(words) == 0 {
-			continue
-		}
-		// A single word: the company's one word, or a person's first or
-		// last name on its own. Names go first, so that "Jane Dow" is
-		// reported whole.
-		singles := []string{words[0]}
-		if len(words) >= 2 {
-			singles = append(singles, words[len(words)-1])
-		}
-		if len(words) >= 2 && name == names[0] {
-			singles = nil // "Corp" alone is no company name
-		}
-		for _, w := range singles {
-			b := fold(w)
-			if utf8.RuneCountInString(b) < 4 {
+	for _, sg := range ns.singles {
+		b := sg.folded
+		for i, t := range ts {
+			a := folded[i]
+			r, _ := utf8.DecodeRuneInString(t.word)
+			if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || a == b+"s" || sentenceStart(text, t.start) || !near(a, b) {
+				continue // "Bills", "Data quality is": ordinary words
+			}
+			if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
 				continue
 			}
-			for i, t := range ts {
-				a := folded[i]
-				r, _ := utf8.DecodeRuneInString(t.word)
-				if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || a == b+"s" || sentenceStart(text, t.start) || !near(a, b) {
-					continue // "Bills", "Data quality is": ordinary words
-				}
-				if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
-					continue
-				}
-				report(t.start, t.end, w)
-			}
+			report(t.start, t.end, sg.word)
 		}
 	}
 	return fs
@@ -274,6 +299,13 @@ func formLetters(n *vault.Note) []vault.Diagnostic {
 	warn := func(p vault.Pos, msg string) {
 		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: p.Line, Col: p.Col, Severity: vault.Warning, Code: CodeFormLetter, Message: msg})
 	}
+	sets := make([]map[string]bool, len(n.Interviewers)) // made once each
+	wordSet := func(i int) map[string]bool {
+		if sets[i] == nil {
+			sets[i] = foldedWords(n.Interviewers[i].Personal.Markdown)
+		}
+		return sets[i]
+	}
 	for i, iv := range n.Interviewers {
 		if iv.Personal == nil || strings.TrimSpace(iv.Personal.Markdown) == "" {
 			if len(iv.Topics) == 0 {
@@ -281,11 +313,11 @@ func formLetters(n *vault.Note) []vault.Diagnostic {
 			}
 			continue
 		}
-		for _, other := range n.Interviewers[:i] {
+		for j, other := range n.Interviewers[:i] {
 			if other.Personal == nil {
 				continue
 			}
-			if sim := similarity(iv.Personal.Markdown, other.Personal.Markdown); sim >= 0.7 {
+			if sim := similarity(wordSet(i), wordSet(j)); sim >= 0.7 {
 				warn(iv.Personal.Pos, fmt.Sprintf("the note to %s is nearly the same as the one to %s (line %d): tie each to your conversation with that person",
 					iv.Name, other.Name, other.Personal.Pos.Line))
 				break
@@ -295,16 +327,8 @@ func formLetters(n *vault.Note) []vault.Diagnostic {
 	return ds
 }
 
-// similarity is the Jaccard index of the two texts' sets of words, folded.
-func similarity(a, b string) float64 {
-	set := func(s string) map[string]bool {
-		m := map[string]bool{}
-		for _, t := range tokens(s) {
-			m[fold(t.word)] = true
-		}
-		return m
-	}
-	sa, sb := set(a), set(b)
+// similarity is the Jaccard index of two sets of words (foldedWords).
+func similarity(sa, sb map[string]bool) float64 {
 	if len(sa) == 0 || len(sb) == 0 {
 		return 0
 	}
@@ -315,6 +339,15 @@ func similarity(a, b string) float64 {
 		}
 	}
 	return float64(both) / float64(len(sa)+len(sb)-both)
+}
+
+// foldedWords returns the set of the words of s, folded.
+func foldedWords(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range tokens(s) {
+		m[fold(t.word)] = true
+	}
+	return m
 }
 
 // sentenceStart reports whether the word at off starts a sentence, where
