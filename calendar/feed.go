@@ -40,7 +40,8 @@ type chunk struct {
 	state  []byte // SHA-256 after the head and the chunks up to this one
 }
 
-// chunkEvents is how many events a chunk holds: about 100 KB.
+// chunkEvents is how many events a chunk holds: about 100 KB. The
+// events' bytes are parts of their chunk's.
 const chunkEvents = 200
 
 // A block is one encoded event.
@@ -230,6 +231,9 @@ func (f *Feed) Pieces() ([][]byte, bool) {
 			data := make([]byte, 0, size)
 			for _, b := range blocks {
 				data = append(data, b.data...)
+				// The event is kept as a part of the chunk, not twice:
+				// the same bytes.
+				b.data = data[len(data)-len(b.data) : len(data) : len(data)]
 			}
 			// Blocks re-encoded with the same bytes are no change.
 			if !bytes.Equal(data, c.data) {

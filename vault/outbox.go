@@ -635,6 +635,8 @@ func (m *manifest) pieces() [][]byte {
 					data = append(data, ',')
 				}
 				data = append(data, line...)
+				// The line is kept as a part of the chunk, not twice.
+				lines[i] = data[len(data)-len(line) : len(data) : len(data)]
 			}
 			c.lines, c.data = slices.Clone(lines), data
 		}
