@@ -585,6 +585,15 @@ func (o *Outbox) WriteState(name string, data []byte) error { return o.writeAtom
 // RemoveState removes such a file, if it is there.
 func (o *Outbox) RemoveState(name string) { _ = o.root.Remove(o.Path(name)) }
 
+// Warm makes the manifest's encoding and its index of files by note, as
+// saving and pruning would, so that the next of them is quick.
+func (o *Outbox) Warm() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.manifest.pieces()
+	o.manifest.ofNotes([]string{})
+}
+
 // Close saves the manifest if anything changed.
 func (o *Outbox) Close() error {
 	if !o.changed {

@@ -461,6 +461,17 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	return nil, nil
 }
 
+// warm makes what a watcher's first rebuild needs and a build that wrote
+// nothing did not make: the manifest's encoding and index, the
+// calendar's hash.
+func (e *engine) warm() {
+	e.ob.Warm()
+	if e.feed != nil {
+		e.feed.Pieces()
+		e.feed.Sum()
+	}
+}
+
 // writeCalendar writes the calendar when its bytes changed, and then the
 // manifest, and says what became of the calendar.
 func (e *engine) writeCalendar() (string, error) {

@@ -141,6 +141,9 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	if err := rebuild(nil); err != nil {
 		return err
 	}
+	// What the first save's rebuild would make while the user waits,
+	// made now.
+	e.warm()
 	fmt.Fprintf(stderr, "followup: watching %s (Ctrl-C to stop)\n", w.dir)
 
 	changes := make(chan string, 256)
