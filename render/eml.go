@@ -6,11 +6,10 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"sort"
+	"mime/quotedprintable"
 	"strings"
 
-	"github.com/emersion/go-message"
-	"github.com/emersion/go-message/mail"
+	"github.com/emersion/go-message/textproto"
 
 	"followup/vault"
 )
@@ -33,14 +32,15 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	plain := crlf(d.Markdown)
 	html := crlf(string(body))
 
-	// go-message writes the fields in the reverse of the order they are
+	// textproto writes the fields in the reverse of the order they are
 	// set: set them last to first, so that the draft reads From, To,
 	// Subject.
-	var h mail.Header
+	var h textproto.Header
 	sum := sha256.Sum256([]byte(plain + "\x00" + html))
 	// A boundary from the content instead of a random one, so that the
 	// same draft gives the same bytes and is not rewritten.
-	h.SetContentType("multipart/alternative", map[string]string{"boundary": "followup-" + hex.EncodeToString(sum[:12])})
+	boundary := "followup-" + hex.EncodeToString(sum[:12])
+	h.Set("Content-Type", "multipart/alternative; boundary="+boundary)
 	h.Set("MIME-Version", "1.0")
 	h.Set("X-Unsent", "1")
 	h.Set("Subject", encodeSubject(clean(d.Subject)))
@@ -52,28 +52,27 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	}
 
 	var b bytes.Buffer
-	mw, err := message.CreateWriter(&b, h.Header)
-	if err != nil {
+	b.Grow(len(plain) + len(html) + (len(plain)+len(html))/16 + 1024)
+	if err := textproto.WriteHeader(&b, h); err != nil {
 		return nil, fmt.Errorf("render: cannot write %s: %w", d.Name, err)
 	}
-	for _, part := range []struct{ mediaType, text string }{{"text/plain", plain}, {"text/html", html}} {
-		var ph message.Header
-		ph.SetContentType(part.mediaType, map[string]string{"charset": "utf-8"})
-		ph.Set("Content-Transfer-Encoding", "quoted-printable")
-		w, err := mw.CreatePart(ph)
-		if err != nil {
+	// The two parts, as go-message's multipart writer frames them: the
+	// header of each is fixed.
+	for i, part := range []struct{ mediaType, text string }{{"text/plain", plain}, {"text/html", html}} {
+		if i > 0 {
+			b.WriteString("\r\n")
+		}
+		b.WriteString("--" + boundary + "\r\n")
+		b.WriteString("Content-Transfer-Encoding: quoted-printable\r\nContent-Type: " + part.mediaType + "; charset=utf-8\r\n\r\n")
+		qp := quotedprintable.NewWriter(&b)
+		if _, err := qp.Write([]byte(part.text)); err != nil {
 			return nil, err
 		}
-		if _, err := w.Write([]byte(part.text)); err != nil {
-			return nil, err
-		}
-		if err := w.Close(); err != nil {
+		if err := qp.Close(); err != nil {
 			return nil, err
 		}
 	}
-	if err := mw.Close(); err != nil {
-		return nil, err
-	}
+	b.WriteString("\r\n--" + boundary + "--\r\n")
 	return foldHeader(b.Bytes()), nil
 }
 
@@ -87,19 +86,22 @@ func encodeSubject(s string) string {
 	if isPrintableASCII(s) && !strings.Contains(s, "=?") {
 		return s
 	}
+	const start = "=?utf-8?q?"
 	var words []string
 	limit := maxHeaderLine - len("Subject: ")
-	runes := []rune(s)
-	for len(runes) > 0 {
-		// The most runes whose encoded word fits: the length only grows
-		// with the runes, so a binary search finds it.
-		n := 1 + sort.Search(len(runes)-1, func(i int) bool {
-			return len(qWord(string(runes[:i+2]))) > limit
-		})
-		words = append(words, qWord(string(runes[:n])))
-		runes = runes[n:]
-		limit = maxHeaderLine - 1 // a continuation line starts with a space
+	word := []byte(start)
+	for _, r := range s {
+		// As many runes to a word as fit: an encoded word grows with
+		// each rune.
+		enc := appendQ(nil, string(r), textSafe)
+		if len(word) > len(start) && len(word)+len(enc)+len("?=") > limit {
+			words = append(words, string(word)+"?=")
+			word = []byte(start)
+			limit = maxHeaderLine - 1 // a continuation line starts with a space
+		}
+		word = append(word, enc...)
 	}
+	words = append(words, string(word)+"?=")
 	return strings.Join(words, " ")
 }
 
