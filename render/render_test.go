@@ -186,7 +186,13 @@ func checkEML(t *testing.T, eml []byte) {
 	}
 	header, _, _ := bytes.Cut(eml, []byte("\r\n\r\n"))
 	for _, l := range bytes.Split(header, []byte("\r\n")) {
-		if len(l) > 78 {
+		// Longer than 78 only when there is no space to fold at: an
+		// address of 77 characters.
+		word := bytes.TrimLeft(l, " \t")
+		if len(word) == len(l) {
+			_, word, _ = bytes.Cut(l, []byte(": "))
+		}
+		if len(l) > 78 && bytes.ContainsAny(word, " \t") {
 			t.Errorf("header line of %d characters: %q", len(l), l)
 		}
 	}
