@@ -438,14 +438,16 @@ func blank(b []byte) {
 }
 
 // speller knows the common misspellings of English, US and UK spellings
-// both allowed (misspell's main list, without a locale).
-var speller = misspell.New()
+// both allowed (misspell's main list, without a locale). It is made the
+// first time it is needed: making it takes 40 ms and 12 MB, which a build
+// with nothing to proofread, or "followup version", should not pay.
+var speller = sync.OnceValue(misspell.New)
 
 // misspelt holds every misspelling of the speller's list that is one
 // word, in lower case: the speller's own search runs a replacer of all its
 // thousands of entries over the whole text, so it runs only on text that
 // has one of them.
-var misspelt = func() map[string]bool {
+var misspelt = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for i := 0; i+1 < len(misspell.DictMain); i += 2 {
 		if w := misspell.DictMain[i]; strings.Trim(w, "abcdefghijklmnopqrstuvwxyz0123456789'") == "" {
@@ -453,12 +455,13 @@ var misspelt = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // mayMisspell reports whether text has a word of the speller's list, as
 // the speller cuts words: ASCII letters, digits and apostrophes.
 func mayMisspell(text string) bool {
 	var word []byte
+	misspelt := misspelt()
 	check := func() bool {
 		found := len(word) > 0 && misspelt[string(word)]
 		word = word[:0]
@@ -484,7 +487,7 @@ func misspellings(text string) []finding {
 	if !mayMisspell(text) {
 		return nil
 	}
-	_, diffs := speller.Replace(text)
+	_, diffs := speller().Replace(text)
 	var fs []finding
 	lines := lineStarts(text)
 	for _, d := range diffs {
