@@ -7,6 +7,7 @@ import (
 	"io"
 	"path"
 	"slices"
+	"sync"
 	"time"
 
 	"followup/render"
@@ -44,7 +45,10 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	defer lock.Unlock()
 	start := time.Now()
 	key := cacheKey(w)
-	entries := vault.Scan(w.fsys, w.cfg)
+	// The vault is scanned while the cache is read.
+	scanned := make(chan []vault.Entry, 1)
+	go func() { scanned <- vault.Scan(w.fsys, w.cfg) }()
+	entries := sync.OnceValue(func() []vault.Entry { return <-scanned })
 	if c := loadCache(w, key, entries); c != nil {
 		// Nothing changed since the last build: only the time did.
 		cacheHits.Add(1)
@@ -63,7 +67,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	e.scanned = entries
+	e.scanned = entries()
 	p, buildErr := e.build(nil, w.now)
 	if p == nil {
 		return buildErr

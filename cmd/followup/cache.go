@@ -76,18 +76,16 @@ func cacheKey(w *workspace) string {
 }
 
 // loadCache returns the cache of the last build when nothing it records
-// changed since: the same key, the same notes, and every output as it was
-// written. Otherwise it returns nil.
-func loadCache(w *workspace, key string, entries []vault.Entry) *buildCache {
+// changed since: the same key, the same notes (entries returns them, as
+// scanned meanwhile), and every output as it was written. Otherwise it
+// returns nil.
+func loadCache(w *workspace, key string, entries func() []vault.Entry) *buildCache {
 	data, err := w.root.ReadFile(path.Join(w.cfg.Outbox, cacheFile))
 	if err != nil {
 		return nil
 	}
 	var c buildCache
 	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil || c.Version != cacheVersion || c.Key != key {
-		return nil
-	}
-	if !slices.EqualFunc(c.Entries, entries, sameEntry) {
 		return nil
 	}
 	names := make([]string, 0, len(c.Outputs))
@@ -99,6 +97,9 @@ func loadCache(w *workspace, key string, entries []vault.Entry) *buildCache {
 		if stats[i] == nil || *stats[i] != c.Outputs[name] {
 			return nil
 		}
+	}
+	if !slices.EqualFunc(c.Entries, entries(), sameEntry) {
+		return nil
 	}
 	return &c
 }
