@@ -186,6 +186,13 @@ func foldHeader(msg []byte) []byte {
 	if end < 0 {
 		return msg
 	}
+	long := false
+	for line := range bytes.SplitSeq(msg[:end], []byte("\r\n")) {
+		long = long || len(line) > maxHeaderLine
+	}
+	if !long {
+		return msg // as almost always: nothing to fold, nothing to copy
+	}
 	var out bytes.Buffer
 	for _, line := range strings.Split(string(msg[:end]), "\r\n") {
 		for len(line) > maxHeaderLine {

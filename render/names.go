@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"iter"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,11 +22,36 @@ type token struct {
 // apostrophe inside ("don't", "O'Brien"), as wordRE finds them but without
 // the cost of a regular expression on every draft.
 func tokens(text string) []token {
-	var ts []token
+	ts := make([]token, 0, len(text)/6+1) // about as many as words
+	for t := range eachToken(text) {
+		ts = append(ts, t)
+	}
+	return ts
+}
+
+// eachToken yields the tokens of text, one by one.
+func eachToken(text string) iter.Seq[token] {
+	return func(yield func(token) bool) {
+		for i := 0; i < len(text); {
+			start, end := nextToken(text, i)
+			if start < 0 {
+				return
+			}
+			if !yield(token{text[start:end], start, end}) {
+				return
+			}
+			i = end
+		}
+	}
+}
+
+// nextToken returns where the first token of text at or after i starts
+// and ends; -1 when there is none.
+func nextToken(text string, i int) (int, int) {
 	isWord := func(r rune) bool {
 		return r < utf8.RuneSelf && (r|0x20 >= 'a' && r|0x20 <= 'z' || r >= '0' && r <= '9') || r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsNumber(r))
 	}
-	for i := 0; i < len(text); {
+	for i < len(text) {
 		r, n := utf8.DecodeRuneInString(text[i:])
 		if !isWord(r) {
 			i += n
@@ -47,9 +73,9 @@ func tokens(text string) []token {
 			}
 			break
 		}
-		ts = append(ts, token{text[start:i], start, i})
+		return start, i
 	}
-	return ts
+	return -1, -1
 }
 
 // fold compares words as people write names: case and accents aside, so
@@ -272,7 +298,9 @@ func checkLength(d Draft) (finding, bool) {
 	}
 	words := 0
 	for _, b := range blocks {
-		words += len(tokens(b))
+		for range eachToken(b) {
+			words++
+		}
 	}
 	var msg, tmpl string
 	switch {
@@ -344,7 +372,7 @@ func similarity(sa, sb map[string]bool) float64 {
 // foldedWords returns the set of the words of s, folded.
 func foldedWords(s string) map[string]bool {
 	m := map[string]bool{}
-	for _, t := range tokens(s) {
+	for t := range eachToken(s) {
 		m[fold(t.word)] = true
 	}
 	return m

@@ -514,14 +514,17 @@ var legitDoubles = map[string]bool{"that": true, "had": true, "is": true, "pleas
 
 func doubledWords(text string) []finding {
 	var fs []finding
-	words := tokens(text)
-	for i := 1; i < len(words); i++ {
-		a, b := words[i-1].word, words[i].word
-		gap := text[words[i-1].end:words[i].start]
-		if strings.EqualFold(a, b) && strings.TrimSpace(gap) == "" && !legitDoubles[strings.ToLower(a)] && !unicode.IsDigit([]rune(a)[0]) {
-			fs = append(fs, finding{off: words[i-1].start, n: words[i].end - words[i-1].start, code: CodeSpelling, what: a + gap + b,
-				suggestion: a, message: fmt.Sprintf("%q is doubled: write it once", a+" "+b)})
+	prev := token{start: -1}
+	for t := range eachToken(text) {
+		if prev.start >= 0 {
+			a, b := prev.word, t.word
+			gap := text[prev.end:t.start]
+			if strings.EqualFold(a, b) && strings.TrimSpace(gap) == "" && !legitDoubles[strings.ToLower(a)] && !unicode.IsDigit([]rune(a)[0]) {
+				fs = append(fs, finding{off: prev.start, n: t.end - prev.start, code: CodeSpelling, what: a + gap + b,
+					suggestion: a, message: fmt.Sprintf("%q is doubled: write it once", a+" "+b)})
+			}
 		}
+		prev = t
 	}
 	return fs
 }

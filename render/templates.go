@@ -226,6 +226,7 @@ func (t *Template) execute(data any) (subject, body string, d *vault.Diagnostic)
 	}
 	subject = strings.Join(strings.Fields(b.String()), " ")
 	b.Reset()
+	b.Grow(4096) // a draft is rarely more
 	if err := t.body.Execute(&b, data); err != nil {
 		return "", "", templateError(t.Path, err, 0)
 	}
