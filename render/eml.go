@@ -135,12 +135,6 @@ func formatAddress(name, addr string) string {
 
 var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
-// qWord encodes s as one RFC 2047 encoded word, Q-encoded, whatever it
-// holds (mime.QEncoding leaves plain ASCII as it is).
-func qWord(s string) string {
-	return string(append(appendQ([]byte("=?utf-8?q?"), s, textSafe), "?="...))
-}
-
 // appendQ appends s Q-encoded: a space as _, the bytes safe says so as
 // they are, every other byte as =XX.
 func appendQ(dst []byte, s string, safe func(c byte) bool) []byte {

@@ -132,17 +132,8 @@ func init() {
 	}
 }
 
-// misspelledNames finds the company or a person's name written a small
-// edit away from the front matter's spelling: "Acme Crop", "Jane Dow",
-// "Priya Sha". A name of several words is found when at least one word is
-// right and the others are near; a name of one word, or a first name alone,
-// only when it is capitalised, four letters or more, starts with the same
-// letter, and is not an ordinary word.
-func misspelledNames(text string, names []string) []finding {
-	return misspelledIn(text, wordsOf(text), nameSetOf(names))
-}
-
-// A nameSet is the names of a note made ready for misspelledIn.
+// A nameSet is the names of a note made ready for misspelledIn, once for
+// all its drafts.
 type nameSet struct {
 	names []string
 	known map[string]bool // every word of every name, folded
@@ -196,7 +187,7 @@ func nameSetOf(names []string) *nameSet {
 	return ns
 }
 
-// words are the words of a text, made ready for misspelledNames.
+// words are the words of a text, made ready for misspelledIn.
 type words struct {
 	ts     []token
 	folded []string        // of each token
@@ -215,7 +206,13 @@ func wordsOf(text string) *words {
 	return w
 }
 
-// misspelledIn is misspelledNames of text, whose words are w.
+// misspelledIn finds, in text whose words are w, the company or a
+// person's name of ns written a small edit away from the front matter's
+// spelling: "Acme Crop", "Jane Dow", "Priya Sha". A name of several words
+// is found when at least one word is right and the others are near; a
+// name of one word, or a first name alone, only when it is capitalised,
+// four letters or more, starts with the same letter, and is not an
+// ordinary word.
 func misspelledIn(text string, w *words, ns *nameSet) []finding {
 	ts, folded, lower, known := w.ts, w.folded, w.lower, ns.known
 	var fs []finding
