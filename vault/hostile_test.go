@@ -64,3 +64,16 @@ func TestHostileNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestSplitAddressLength: an address longer than RFC 5321 allows is
+// refused with its length, not quoted whole.
+func TestSplitAddressLength(t *testing.T) {
+	local := strings.Repeat("a", 64)
+	ok := local + "@" + strings.Repeat("b", 189) // 254 characters
+	if _, addr, err := SplitAddress("Jane <" + ok + ">"); err != nil || addr != ok {
+		t.Errorf("254 characters: %q, %v", addr, err)
+	}
+	if _, _, err := SplitAddress("Jane <" + ok + "c>"); err == nil || !strings.Contains(err.Error(), "255 characters long") {
+		t.Errorf("255 characters: %v", err)
+	}
+}

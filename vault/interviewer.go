@@ -278,6 +278,11 @@ func SplitAddress(s string) (name, email string, err error) {
 	}
 	name = strings.Trim(strings.TrimSpace(s[:open]), `"`)
 	email = strings.TrimSpace(s[open+1 : len(s)-1])
+	// RFC 5321 section 4.5.3.1.3: no server takes a longer one, and no
+	// header line could hold it whole.
+	if len(email) > 254 {
+		return "", "", fmt.Errorf("the address is %d characters long: an e-mail address has 254 at most", len(email))
+	}
 	addr, perr := mail.ParseAddress(email)
 	if perr != nil || addr.Name != "" || addr.Address != email {
 		return "", "", fmt.Errorf("%q is not an e-mail address", email)
