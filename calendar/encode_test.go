@@ -413,3 +413,19 @@ func TestFeedKeptPieces(t *testing.T) {
 		t.Fatalf("only %d events: too few to have several chunks", n)
 	}
 }
+
+// TestStableWithFractionalSeconds: an event read back from the file knows
+// its start to the second; a note's start may have a fraction. Two events
+// in the same second keep their order from one build to the next.
+func TestStableWithFractionalSeconds(t *testing.T) {
+	fsys := fstest.MapFS{
+		"followup.yaml": {Data: []byte("timezone: UTC\n")},
+		"a.md":          {Data: []byte("---\ncompany: Acme\ndate: 2026-11-18T14:00:00.5Z\ninterviewers: [Jane Doe]\n---\n")},
+		"b.md":          {Data: []byte("---\ncompany: Bolt\ndate: 2026-11-18T14:00:00Z\ninterviewers: [Raj Patel]\n---\n")},
+	}
+	first := build(t, fsys, now, nil)
+	second := build(t, fsys, now.Add(time.Hour), first.Data)
+	if !bytes.Equal(first.Data, second.Data) {
+		t.Errorf("the same notes gave another calendar:\n%s", lineDiff(first.Data, second.Data))
+	}
+}

@@ -298,8 +298,10 @@ func (f *Feed) encodeEvent(e Event, old *block, now time.Time) (*block, error) {
 			return nil, err
 		}
 	}
-	if old != nil && bytes.Equal(data, old.data) {
-		return old, nil // what did not change stays the same block
+	// What did not change stays the same block; but a block read from
+	// the file knows its start to the second only, and sorts by it.
+	if old != nil && bytes.Equal(data, old.data) && old.start.Equal(b.start) {
+		return old, nil
 	}
 	b.data = data
 	return b, nil

@@ -748,7 +748,13 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 		if werr == nil {
 			werr = commitIn(d, tmp, path.Base(name), o.fault)
 		}
-		return errors.Join(err, o.closeAfter(name, old, had, werr))
+		if werr != nil {
+			return errors.Join(err, o.closeAfter(name, old, had, werr))
+		}
+		// The file is written; the manifest, which cannot be, knows it.
+		o.wroteStat(name, st)
+		syncDir(d)
+		return err
 	}
 	defer md.Close()
 	mtmp, _, merr := prepareIn(md, ManifestFile, manifest, o.fault)

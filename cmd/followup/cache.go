@@ -149,10 +149,11 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		}
 	}
 	// An output is recorded by its Stat only when that tells it is the
-	// tool's: as it was just after this build wrote it, and not so recent
-	// that it could change again unseen (git's "racily clean" rule).
-	// Otherwise it is read to be sure. A cold build reads back none of
-	// the files it wrote.
+	// tool's. One this build wrote: as it was just after, and not so
+	// recent that it could change again unseen (git's "racily clean"
+	// rule). One it found as it should be: not changed since the build
+	// began, as before. Otherwise it is read to be sure. A cold build
+	// reads back none of the files it wrote.
 	names := append(e.ob.Names(), vault.ManifestFile)
 	statted := time.Now()
 	stats := statOutputs(w, names)
@@ -167,7 +168,8 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		if name == vault.ManifestFile {
 			continue
 		}
-		if wrote, ok := e.ob.Written(name); ok && wrote != st || racy(st, statted) {
+		wrote, ok := e.ob.Written(name)
+		if ok && (wrote != st || racy(st, statted)) || !ok && racy(st, p.Started) {
 			verify = append(verify, name)
 		}
 	}

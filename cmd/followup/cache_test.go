@@ -182,3 +182,46 @@ func TestCacheReadsWhatChangedSinceWritten(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheReadsWhatChangedDuringBuild: a draft the build found as it
+// should be, and so did not write, then edited while the build went on,
+// is read before the cache is saved: the next build says it was edited.
+func TestCacheReadsWhatChangedDuringBuild(t *testing.T) {
+	dir := copyExample(t)
+	ageVault(t, dir)
+	const now = "2026-11-20T17:00:00-05:00"
+	buildOut(t, dir, now)
+	_ = os.Remove(filepath.Join(dir, "outbox", cacheFile))
+	w, err := openWorkspace(&globals{vault: dir, now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.loadConfig(reporter{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}); err != nil {
+		t.Fatal(err)
+	}
+	key := cacheKey(w)
+	e, err := newEngine(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.build(nil, w.now)
+	if err != nil || p.Sync.Written != 0 {
+		t.Fatalf("the second build wrote %d files: %v", p.Sync.Written, err)
+	}
+	// The build began 45 minutes ago, say (the notes are an hour old);
+	// the draft was edited half an hour ago, after the build had compared
+	// it: long enough before now to be trusted by its time, were it not
+	// for when the build began.
+	p.Started = time.Now().Add(-45 * time.Minute)
+	draft := filepath.Join(dir, "outbox", "2026-11-19-acme-corp", "helen-moreau.md")
+	if err := os.WriteFile(draft, []byte("Dear Helen, my own words.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edited := time.Now().Add(-30 * time.Minute)
+	_ = os.Chtimes(draft, edited, edited)
+	saveCache(w, e, key, p, false)
+	w.root.Close()
+	if out, cached := buildOut(t, dir, now); cached || !strings.Contains(out, "helen-moreau.md:1:1: warning: edited by hand") {
+		t.Fatalf("a draft edited during the build was hidden by the cache (cached %v):\n%s", cached, out)
+	}
+}

@@ -493,11 +493,13 @@ func (e *engine) writeCalendar() (string, error) {
 	case changed:
 		// The file holds the last pieces, and these differ: no need to
 		// read it, and its hash is known from what changed.
+		// Counted as written either way: serve publishes what the feed
+		// holds, and the file may be written even if the manifest failed.
+		e.calWrites++
 		if err = e.ob.CloseWith(name, e.feed.Sum, pieces...); err != nil {
 			e.calKnown = false // read the file before the next write
 		} else {
 			state = "written"
-			e.calWrites++
 		}
 	default:
 		err = e.ob.Close()
