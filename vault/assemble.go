@@ -90,6 +90,9 @@ func (a *Assembler) forget(p string) {
 	delete(a.contacts, p)
 }
 
+// Result returns the result set for path p, nil for none.
+func (a *Assembler) Result(p string) *FileResult { return a.results[p] }
+
 // Live returns the note at path p if it is an interview note without
 // errors, as of the last Vault.
 func (a *Assembler) Live(p string) *Note {

@@ -207,20 +207,6 @@ func (o *Outbox) Write(name string, data ...[]byte) (bool, error) {
 	return o.write(name, "", data)
 }
 
-// Replace is Write for a file known to hold other bytes: it is not read
-// first.
-func (o *Outbox) Replace(name string, data ...[]byte) (bool, error) {
-	// The hash of a calendar of 10 MB takes as long as writing it: both
-	// at once.
-	hash := make(chan string, 1)
-	go func() { hash <- hashOf(data...) }()
-	if err := o.writeAtomic(name, data...); err != nil {
-		return false, err
-	}
-	o.record(name, entry{Hash: <-hash})
-	return true, nil
-}
-
 func (o *Outbox) write(name, note string, data [][]byte) (bool, error) {
 	full := o.Path(name)
 	rec := entry{Hash: hashOf(data...), Note: note}

@@ -35,12 +35,11 @@ type engine struct {
 	// usedBy holds, for each person note and (after linkUse) each link
 	// key a note's links looked up, the notes that did.
 	usedBy  map[string]map[string]bool
-	paths   []string // of entries, sorted
-	results map[string]*vault.FileResult
+	paths   []string             // of entries, sorted
 	renders map[string]*rendered // by note path
 	broken  map[string]bool      // the notes whose drafts could not be made
-	asm     *vault.Assembler
-	v       *vault.Vault // as last assembled
+	asm     *vault.Assembler     // the result of every file read, and the checks across them
+	v       *vault.Vault         // as last assembled
 	// calKnown: the calendar file holds the feed's last pieces.
 	calKnown bool
 	// calWrites counts the times the calendar changed, for serve.
@@ -81,7 +80,7 @@ func newEngine(w *workspace) (*engine, error) {
 	}
 	e := &engine{
 		w: w, cfg: w.cfg, ob: ob,
-		entries: map[string]vault.Entry{}, links: map[string]string{}, usedBy: map[string]map[string]bool{}, results: map[string]*vault.FileResult{},
+		entries: map[string]vault.Entry{}, links: map[string]string{}, usedBy: map[string]map[string]bool{},
 		renders: map[string]*rendered{}, broken: map[string]bool{}, slugs: map[string]string{},
 	}
 	// Person notes are read through the entries as they are at the time.
@@ -118,15 +117,24 @@ func (e *engine) setResult(q string, r *vault.FileResult) {
 			}
 		}
 	}
-	use(e.results[q], false)
+	use(e.asm.Result(q), false)
 	use(r, true)
 	if r == nil {
-		delete(e.results, q)
 		e.asm.Remove(q)
 	} else {
-		e.results[q] = r
 		e.asm.Set(r)
 	}
+}
+
+// liveIn returns the notes without errors among paths, sorted by path.
+func (e *engine) liveIn(paths map[string]bool) []*vault.Note {
+	var notes []*vault.Note
+	for _, q := range slices.Sorted(maps.Keys(paths)) {
+		if n := e.asm.Live(q); n != nil {
+			notes = append(notes, n)
+		}
+	}
+	return notes
 }
 
 // setRender records r as what became of the drafts of the note at q; nil
@@ -272,7 +280,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	// a note appears, goes, or becomes or stops being an interview note.
 	foldersStale := e.folders == nil || len(gone) > 0
 	for _, r := range parsed {
-		if old := e.results[r.Path]; old == nil || old.Interview() != r.Interview() {
+		if old := e.asm.Result(r.Path); old == nil || old.Interview() != r.Interview() {
 			foldersStale = true
 		}
 		e.setResult(r.Path, r)
@@ -295,12 +303,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	// broke or mended.
 	fresh := v.Notes
 	if !first {
-		fresh = nil
-		for _, q := range slices.Sorted(maps.Keys(p.Touched)) {
-			if n := e.asm.Live(q); n != nil {
-				fresh = append(fresh, n)
-			}
-		}
+		fresh = e.liveIn(p.Touched)
 	}
 
 	// Templates: when they change, every draft does.
@@ -422,12 +425,7 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 
 	reported := v.Notes
 	if !first {
-		reported = nil
-		for _, q := range slices.Sorted(maps.Keys(p.Touched)) {
-			if n := e.asm.Live(q); n != nil {
-				reported = append(reported, n)
-			}
-		}
+		reported = e.liveIn(p.Touched) // now with the notes rendered
 	}
 	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
 	for _, n := range reported {
