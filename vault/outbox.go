@@ -728,22 +728,12 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 	wg.Go(func() { tmp, st, werr = prepareIn(d, path.Base(name), data, o.fault) })
 	o.record(name, entry{Hash: formatHash(sum())})
 	manifest := o.manifest.pieces()
-	md, err := o.openDir(ManifestFile)
-	if err != nil {
-		wg.Wait()
-		if werr == nil {
-			werr = commitIn(d, tmp, path.Base(name), o.fault)
-		}
-		if werr != nil {
-			return errors.Join(err, o.closeAfter(name, old, had, werr))
-		}
-		// The file is written; the manifest, which cannot be, knows it.
-		o.wroteStat(name, st)
-		syncDir(d)
-		return err
+	var mtmp string
+	md, merr := o.openDir(ManifestFile)
+	if merr == nil {
+		defer md.Close()
+		mtmp, _, merr = prepareIn(md, ManifestFile, manifest, o.fault)
 	}
-	defer md.Close()
-	mtmp, _, merr := prepareIn(md, ManifestFile, manifest, o.fault)
 	wg.Wait()
 	if werr == nil {
 		werr = commitIn(d, tmp, path.Base(name), o.fault)
