@@ -148,35 +148,27 @@ type single struct{ word, folded string }
 func nameSetOf(names []string) *nameSet {
 	ns := &nameSet{names: names, known: map[string]bool{}}
 	for _, name := range names {
-		for _, w := range strings.Fields(name) {
-			ns.known[fold(w)] = true
-		}
-	}
-	for _, name := range names {
 		words := strings.Fields(name)
 		var want []string
 		if len(words) >= 2 {
 			want = make([]string, len(words))
-			for j, w := range words {
+		}
+		for j, w := range words {
+			ns.known[fold(w)] = true
+			if want != nil {
 				want[j] = fold(strings.Trim(w, ".,"))
 			}
 		}
 		ns.whole = append(ns.whole, want)
-	}
-	for _, name := range names {
-		words := strings.Fields(name)
-		if len(words) == 0 {
-			continue
-		}
 		// A single word: the company's one word, or a person's first or
 		// last name on its own. Names go first, so that "Jane Dow" is
 		// reported whole.
-		singles := []string{words[0]}
-		if len(words) >= 2 {
-			singles = append(singles, words[len(words)-1])
-		}
-		if len(words) >= 2 && name == names[0] {
-			singles = nil // "Corp" alone is no company name
+		var singles []string
+		switch {
+		case len(words) == 1:
+			singles = words
+		case len(words) >= 2 && name != names[0]: // "Corp" alone is no company name
+			singles = []string{words[0], words[len(words)-1]}
 		}
 		for _, w := range singles {
 			if b := fold(w); utf8.RuneCountInString(b) >= 4 {
