@@ -4,6 +4,7 @@
 package calendar
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -22,6 +23,15 @@ import (
 // ProductID is the calendar's PRODID: fixed, so that the same notes give
 // the same bytes on every machine.
 const ProductID = "-//followup//followup calendar//EN"
+
+// Ours reports whether data is a calendar followup wrote: it starts as
+// one and carries ProductID. Such a file may be replaced even when the
+// outbox's manifest does not list it (the manifest was lost); any other
+// file is the user's.
+func Ours(data []byte) bool {
+	return bytes.HasPrefix(data, []byte("BEGIN:VCALENDAR\r\n")) &&
+		bytes.Contains(data, []byte("\r\nPRODID:"+ProductID+"\r\n"))
+}
 
 // propNote holds an opaque hash of the note's path, so that a later build
 // can keep the events of a note that cannot be read for now.

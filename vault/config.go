@@ -228,6 +228,7 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 			}
 		}
 	}
+	folderPos := map[string]Pos{}
 	folder := func(key string, dst *string) func(*yaml.Node) {
 		return func(v *yaml.Node) {
 			s, ok := d.text(key, v)
@@ -239,7 +240,12 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 				d.errorf(nodePos(deref(v)), CodeConfig, "%s must be a folder inside the vault, such as %s, not %q", key, key, s)
 				return
 			}
+			if key == "outbox" && hiddenPart(clean) {
+				d.errorf(nodePos(deref(v)), CodeConfig, "outbox must be a folder of its own, not a hidden folder such as %q: followup would write among tools' files", s)
+				return
+			}
 			*dst = clean
+			folderPos[key] = nodePos(deref(v))
 		}
 	}
 	r.section("", root, map[string]func(*yaml.Node){
@@ -365,6 +371,30 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 			})
 		},
 	})
+	if within(c.Outbox, c.Templates) || within(c.Templates, c.Outbox) {
+		at := folderPos["outbox"]
+		if at.Line == 0 {
+			at = folderPos["templates"]
+		}
+		d.errorf(at, CodeConfig, "the outbox %s and the templates %s must be folders apart, neither inside the other: followup writes the outbox and reads the templates", c.Outbox, c.Templates)
+	}
+}
+
+// within reports whether the vault path p is the folder dir or lies in
+// it, compared without case, as on the file systems of macOS and Windows.
+func within(p, dir string) bool {
+	p, dir = strings.ToLower(p), strings.ToLower(dir)
+	return p == dir || strings.HasPrefix(p, dir+"/")
+}
+
+// hiddenPart reports whether a part of the vault path p is hidden.
+func hiddenPart(p string) bool {
+	for part := range strings.SplitSeq(p, "/") {
+		if strings.HasPrefix(part, ".") {
+			return true
+		}
+	}
+	return false
 }
 
 // itemPos is the position of item i of list v, or of v itself.

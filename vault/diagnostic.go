@@ -44,12 +44,13 @@ const (
 	CodeFormLetter    = "form-letter"     // the same note twice, or nothing personal
 	CodeEarlyFollowUp = "early-follow-up" // a follow-up logged before the decision date
 	CodeOverdue       = "overdue"         // a thank-you past its deadline
+	CodeManifest      = "manifest"        // the outbox's manifest missing, damaged, or naming what is not ours
 )
 
 // WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.
 var WarningCodes = []string{
 	"broken-link", "early-follow-up", "edited-output", "form-letter", "length",
-	"misspelled-name", "missing-email", "overdue", "person-note", "placeholder",
+	"manifest", "misspelled-name", "missing-email", "overdue", "person-note", "placeholder",
 	"spelling", "symlink", "tone", "unknown-key",
 }
 

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -44,6 +43,8 @@ type Outbox struct {
 	// just after writing: what a later look compares with to know that
 	// nobody wrote it since.
 	wrote map[string]Stat
+	// journaled: the journal exists, and goes once the manifest is saved.
+	journaled bool
 }
 
 type manifest struct {
@@ -111,6 +112,45 @@ func (m *manifest) remove(name string) {
 	}
 }
 
+// removeAll removes the files of set at once: one pass over the sorted
+// names, where removing them one by one would shift the rest each time.
+func (m *manifest) removeAll(set map[string]bool) {
+	for name := range set {
+		old, had := m.Files[name]
+		if !had {
+			delete(set, name)
+			continue
+		}
+		delete(m.Files, name)
+		if m.byNote != nil {
+			delete(m.byNote[old.Note], name)
+		}
+	}
+	if len(set) == 0 || m.names == nil {
+		return
+	}
+	keepLines := len(m.lines) == len(m.names)
+	j := 0
+	for i, name := range m.names {
+		if set[name] {
+			continue
+		}
+		m.names[j] = name
+		if keepLines {
+			m.lines[j] = m.lines[i]
+		}
+		j++
+	}
+	clear(m.names[j:])
+	m.names = m.names[:j]
+	if keepLines {
+		clear(m.lines[j:])
+		m.lines = m.lines[:j]
+	} else {
+		m.lines = nil
+	}
+}
+
 func (m *manifest) notesOf(note string) map[string]bool {
 	set := m.byNote[note]
 	if set == nil {
@@ -159,33 +199,48 @@ type entry struct {
 }
 
 // OpenOutbox opens the outbox folder dir of the vault root, reading its
-// manifest. The folder is created on the first write.
-func OpenOutbox(root *os.Root, dir string) (*Outbox, error) {
+// manifest, and the journal of a build that was killed. The folder is
+// created on the first write. The diagnostics say what of the manifest
+// could not be used: an entry that names anything but a file of the
+// outbox is dropped, never followed.
+func OpenOutbox(root *os.Root, dir string) (*Outbox, []Diagnostic, error) {
 	o := &Outbox{root: root, dir: dir, manifest: manifest{Version: 1, Files: map[string]entry{}}}
-	if info, err := root.Stat(dir); err == nil && !info.IsDir() {
-		return nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, ConfigFile)
+	if err := outboxIsLink(root, dir); err != nil {
+		return nil, nil, err
 	}
+	if info, err := root.Stat(dir); err == nil && !info.IsDir() {
+		return nil, nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, ConfigFile)
+	}
+	var diags []Diagnostic
 	data, err := root.ReadFile(path.Join(dir, ManifestFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if o.holdsOutputs() {
+			diags = append(diags, Diagnostic{Path: o.Path(ManifestFile), Line: 1, Col: 1, Severity: Warning, Code: CodeManifest,
+				Message: "the manifest is missing: every file already in the outbox is taken for yours and left alone, unless it holds the draft about to be written; delete the drafts you want written again"})
+		}
 	case err != nil:
-		return nil, fmt.Errorf("outbox: cannot read the manifest: %w", err)
+		return nil, nil, fmt.Errorf("outbox: cannot read the manifest: %w", err)
 	default:
-		var m manifest
 		// A damaged manifest only means that nothing is known to be ours:
 		// the rules then leave every file alone.
-		if json.Unmarshal(data, &m) == nil && m.Files != nil {
-			o.manifest.Files = m.Files
-		}
+		diags = o.readManifest(data)
 	}
-	return o, nil
+	o.recoverJournal()
+	o.removeTemps()
+	return o, diags, nil
 }
 
 // Path returns the vault-relative path of the outbox file name.
 func (o *Outbox) Path(name string) string { return path.Join(o.dir, name) }
 
 // Read returns the current bytes of the outbox file name.
-func (o *Outbox) Read(name string) ([]byte, error) { return o.root.ReadFile(o.Path(name)) }
+func (o *Outbox) Read(name string) ([]byte, error) {
+	if err := o.safe(name); err != nil {
+		return nil, err
+	}
+	return o.root.ReadFile(o.Path(name))
+}
 
 // EditedByHand reports whether the outbox file name exists with bytes other
 // than those the tool last wrote there.
@@ -208,17 +263,43 @@ func (o *Outbox) Write(name string, data ...[]byte) (bool, error) {
 }
 
 func (o *Outbox) write(name, note string, data [][]byte) (bool, error) {
+	if err := o.safe(name); err != nil {
+		return false, fmt.Errorf("cannot write %w", err)
+	}
 	full := o.Path(name)
 	rec := entry{Hash: hashOf(data...), Note: note}
-	if old, err := o.root.ReadFile(full); err == nil && equalPieces(old, data) {
+	old, err := o.root.ReadFile(full)
+	if err == nil && equalPieces(old, data) {
 		o.record(name, rec)
 		return false, nil
+	}
+	if err == nil && !o.Listed(name) {
+		return false, fmt.Errorf("cannot write %s: %w", full, ErrNotOurs)
+	}
+	if err := o.journal([]File{{Name: name, Note: note}}, []string{rec.Hash}); err != nil {
+		return false, err
 	}
 	if err := o.writeAtomic(name, data...); err != nil {
 		return false, err
 	}
 	o.record(name, rec)
 	return true, nil
+}
+
+// ErrNotOurs says that a file is in the way that the manifest does not
+// list: followup did not write it, so it is never overwritten.
+var ErrNotOurs = errors.New("a file that followup did not write is there: it is kept; move it away, or name another file")
+
+// Adopt records the outbox file name, as it is now, as the tool's own:
+// for a file known by its content to be the tool's output (a calendar
+// with followup's PRODID) when the manifest does not list it.
+func (o *Outbox) Adopt(name string) {
+	if o.safe(name) != nil {
+		return
+	}
+	if data, err := o.root.ReadFile(o.Path(name)); err == nil {
+		o.record(name, entry{Hash: hashOf(data)})
+	}
 }
 
 func (o *Outbox) record(name string, rec entry) {
@@ -273,13 +354,20 @@ func (o *Outbox) Put(files []File) (SyncStats, []Diagnostic, error) {
 		diags []Diagnostic
 		errs  []error
 	)
-	byDir := map[string][]File{}
-	for _, f := range files {
-		byDir[path.Dir(f.Name)] = append(byDir[path.Dir(f.Name)], f)
+	hashes := make([]string, len(files))
+	Parallel(len(files), func(i int) { hashes[i] = hashOf(files[i].Data) })
+	if err := o.journal(files, hashes); err != nil {
+		// Nothing is written that the next run could not tell from the
+		// user's edits.
+		return st, nil, err
+	}
+	byDir := map[string][]int{}
+	for i, f := range files {
+		byDir[path.Dir(f.Name)] = append(byDir[path.Dir(f.Name)], i)
 	}
 	dirs := slices.Sorted(maps.Keys(byDir))
 	results := make([]dirResult, len(dirs))
-	Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], byDir[dirs[i]]) })
+	Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], files, hashes, byDir[dirs[i]]) })
 	for _, r := range results {
 		st.Written += r.written
 		st.Unchanged += r.unchanged
@@ -306,16 +394,21 @@ func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[s
 		errs  []error
 	)
 	warn := func(name, msg string) { diags = append(diags, o.edited(name, msg)) }
+	gone := map[string]bool{}
 	for _, name := range o.manifest.ofNotes(scope) {
 		rec := o.manifest.Files[name]
 		if rec.Note == "" || keep[rec.Note] || wanted(name) {
 			continue
 		}
+		if err := o.safe(name); err != nil {
+			st.Kept++
+			warn(name, "no longer generated, but "+strings.TrimPrefix(err.Error(), o.Path(name)+": ")+"; it is kept")
+			continue
+		}
 		cur, err := o.root.ReadFile(o.Path(name))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			o.manifest.remove(name)
-			o.changed = true
+			gone[name] = true
 		case err != nil:
 			errs = append(errs, fmt.Errorf("cannot read %s: %w", o.Path(name), err))
 		case hashOf(cur) != rec.Hash:
@@ -326,8 +419,7 @@ func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[s
 				errs = append(errs, fmt.Errorf("cannot remove %s: %w", o.Path(name), err))
 				continue
 			}
-			o.manifest.remove(name)
-			o.changed = true
+			gone[name] = true
 			st.Removed++
 			// The note's folder goes with its last file; Remove fails,
 			// harmlessly, on a folder that still holds anything.
@@ -335,6 +427,10 @@ func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[s
 				_ = o.root.Remove(o.Path(dir))
 			}
 		}
+	}
+	if len(gone) > 0 {
+		o.manifest.removeAll(gone)
+		o.changed = true
 	}
 	return st, diags, joinErrors(errs)
 }
@@ -366,12 +462,18 @@ type dirResult struct {
 	errs               []error
 }
 
-// syncDir writes the files of one outbox folder, with the rules of Sync:
-// a draft with a file edited by hand (or not the tool's) is left as it
-// is, whole. The folder is opened once, read once, and synced once.
-func (o *Outbox) syncDir(dir string, files []File) dirResult {
+// syncDir writes the files of one outbox folder (those at idx of all,
+// whose hashes are known), with the rules of Sync: a draft with a file
+// edited by hand (or not the tool's) is left as it is, whole. The folder
+// is opened once, read once, and synced once; a folder that is a
+// symbolic link is never written through.
+func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dirResult {
 	var r dirResult
 	full := o.Path(dir)
+	if err := o.noLinks(dir); err != nil {
+		r.errs = append(r.errs, fmt.Errorf("cannot write the folder %w", err))
+		return r
+	}
 	if err := o.root.MkdirAll(full, 0o755); err != nil {
 		r.errs = append(r.errs, fmt.Errorf("cannot create the folder %s: %w", full, rootCause(err)))
 		return r
@@ -382,22 +484,33 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 		return r
 	}
 	defer d.Close()
-	present := map[string]bool{}
+	present := map[string]fs.FileMode{}
 	if entries, err := fs.ReadDir(d.FS(), "."); err == nil {
 		for _, e := range entries {
-			present[e.Name()] = true
+			present[e.Name()] = e.Type()
 			// Left by a run that was killed: the lock says none is
 			// running now.
-			if strings.HasPrefix(e.Name(), TempPrefix) {
+			if strings.HasPrefix(e.Name(), TempPrefix) && e.Type().IsRegular() {
 				_ = d.Remove(e.Name())
 			}
 		}
+	}
+	files := make([]File, len(idx))
+	for k, i := range idx {
+		files[k] = all[i]
 	}
 	current := make([][]byte, len(files))
 	edited := map[string]bool{} // groups with a file edited by hand
 	for i, f := range files {
 		base := path.Base(f.Name)
-		if !present[base] {
+		mode, ok := present[base]
+		switch {
+		case !ok:
+			continue
+		case !mode.IsRegular():
+			// A link, a folder, a pipe: never the tool's, never followed.
+			edited[cmp.Or(f.Group, f.Name)] = true
+			r.kept = append(r.kept, f.Name)
 			continue
 		}
 		cur, err := d.ReadFile(base)
@@ -423,7 +536,7 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 		if edited[cmp.Or(f.Group, f.Name)] {
 			continue
 		}
-		rec := entry{Hash: hashOf(f.Data), Note: f.Note}
+		rec := entry{Hash: hashes[idx[i]], Note: f.Note}
 		if current[i] != nil && bytes.Equal(current[i], f.Data) {
 			o.record(f.Name, rec)
 			r.unchanged++
@@ -441,10 +554,7 @@ func (o *Outbox) syncDir(dir string, files []File) dirResult {
 	}
 	if wrote {
 		// Sync the folder once, so that the renames survive a crash.
-		if f, err := d.Open("."); err == nil {
-			_ = f.Sync()
-			f.Close()
-		}
+		syncDir(d)
 	}
 	return r
 }
@@ -582,11 +692,15 @@ func (o *Outbox) Warm() {
 
 // Close saves the manifest if anything changed.
 func (o *Outbox) Close() error {
-	if !o.changed {
-		return nil
+	if o.changed {
+		if err := o.writeAtomic(ManifestFile, o.manifest.pieces()...); err != nil {
+			return err
+		}
+		o.changed = false
 	}
-	o.changed = false
-	return o.writeAtomic(ManifestFile, o.manifest.pieces()...)
+	// The manifest lists every file the journal named that was written.
+	o.endJournal()
+	return nil
 }
 
 // pieces encodes the manifest as JSON, one file a line, sorted, in
@@ -688,6 +802,9 @@ func (o *Outbox) writeAtomic(name string, data ...[]byte) error {
 
 // openDir opens the folder of the outbox file name, creating it.
 func (o *Outbox) openDir(name string) (*os.Root, error) {
+	if err := o.safe(name); err != nil {
+		return nil, fmt.Errorf("cannot write %w", err)
+	}
 	dir := path.Dir(o.Path(name))
 	if err := o.root.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
@@ -714,6 +831,10 @@ func syncDir(d *os.Root) {
 // file, so that it never lists bytes the file does not hold.
 func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]byte) error {
 	old, had := o.manifest.Files[name]
+	hash := formatHash(sum())
+	if err := o.journal([]File{{Name: name}}, []string{hash}); err != nil {
+		return o.closeAfter(name, old, had, err)
+	}
 	d, err := o.openDir(name)
 	if err != nil {
 		return o.closeAfter(name, old, had, err)
@@ -726,7 +847,7 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 		wg   sync.WaitGroup
 	)
 	wg.Go(func() { tmp, st, werr = prepareIn(d, path.Base(name), data, o.fault) })
-	o.record(name, entry{Hash: formatHash(sum())})
+	o.record(name, entry{Hash: hash})
 	manifest := o.manifest.pieces()
 	var mtmp string
 	md, merr := o.openDir(ManifestFile)
@@ -755,6 +876,7 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 	}
 	o.changed = false
 	syncDir(md)
+	o.endJournal()
 	return nil
 }
 

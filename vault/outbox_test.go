@@ -20,9 +20,12 @@ func openTestOutbox(t *testing.T, dir string) *Outbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { root.Close() })
-	o, err := OpenOutbox(root, "outbox")
+	o, diags, err := OpenOutbox(root, "outbox")
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, d := range diags {
+		t.Log(d)
 	}
 	return o
 }
@@ -95,7 +98,7 @@ func TestOutboxIsAFile(t *testing.T) {
 	}
 	root, _ := os.OpenRoot(dir)
 	defer root.Close()
-	if _, err := OpenOutbox(root, "outbox"); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
+	if _, _, err := OpenOutbox(root, "outbox"); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
 		t.Errorf("OpenOutbox on a file = %v", err)
 	}
 }

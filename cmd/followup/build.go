@@ -38,7 +38,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
-	lock, err := vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+	lock, err := w.lockOutbox()
 	if err != nil {
 		return err
 	}

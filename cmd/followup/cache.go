@@ -90,6 +90,11 @@ func loadCache(w *workspace, key string, entries func() []vault.Entry) *buildCac
 	}
 	names := make([]string, 0, len(c.Outputs))
 	for name := range c.Outputs {
+		// The cache comes from disk: a name that is no output is not
+		// looked at, and the cache not trusted.
+		if name != vault.ManifestFile && !vault.OutputName(name) {
+			return nil
+		}
 		names = append(names, name)
 	}
 	stats := statOutputs(w, names)

@@ -21,11 +21,14 @@ import (
 // note that changed or to a name that appeared or went, and every note
 // when the templates change. A change of followup.yaml needs a new engine.
 type engine struct {
-	w     *workspace
-	cfg   *vault.Config
-	ob    *vault.Outbox
-	feed  *calendar.Feed
-	index *vault.Index
+	w   *workspace
+	cfg *vault.Config
+	ob  *vault.Outbox
+	// obDiags are the outbox's problems found on opening it, reported by
+	// the first build.
+	obDiags []vault.Diagnostic
+	feed    *calendar.Feed
+	index   *vault.Index
 
 	tmpls     *render.Templates
 	tmplDiags []vault.Diagnostic
@@ -74,12 +77,12 @@ type pass struct {
 // newEngine opens the outbox of the workspace w, whose configuration is
 // loaded.
 func newEngine(w *workspace) (*engine, error) {
-	ob, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
+	ob, obDiags, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
 	if err != nil {
 		return nil, err
 	}
 	e := &engine{
-		w: w, cfg: w.cfg, ob: ob,
+		w: w, cfg: w.cfg, ob: ob, obDiags: obDiags,
 		entries: map[string]vault.Entry{}, links: map[string]string{}, usedBy: map[string]map[string]bool{},
 		renders: map[string]*rendered{}, broken: map[string]bool{}, slugs: map[string]string{},
 	}
@@ -428,6 +431,9 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		reported = e.liveIn(p.Touched) // now with the notes rendered
 	}
 	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
+	if first {
+		ds = append(ds, e.obDiags...)
+	}
 	for _, n := range reported {
 		ds = append(ds, e.renders[n.Path].diags...)
 	}
@@ -441,6 +447,20 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	name := e.cfg.Calendar.File
 	prev, readErr := e.ob.Read(name)
+	if vault.IsLink(readErr) {
+		return nil, fmt.Errorf("cannot write %w", readErr)
+	}
+	// A file the manifest does not list is the user's, and neither read
+	// nor overwritten (writing it fails, and says so), unless it is a
+	// calendar followup wrote, as after the manifest was lost.
+	foreign := readErr == nil && !e.ob.Listed(name)
+	if foreign && calendar.Ours(prev) {
+		e.ob.Adopt(name)
+		foreign = false
+	}
+	if foreign {
+		prev = nil
+	}
 	feed, err := calendar.NewFeed(e.cfg, prev)
 	if feed == nil {
 		return nil, err
@@ -451,6 +471,7 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 			Message: name + " " + what}}, nil
 	}
 	switch {
+	case foreign:
 	case errors.Is(readErr, fs.ErrNotExist) && e.ob.Listed(name):
 		return warn("was deleted: it is generated, so it was written again")
 	case err != nil || e.ob.EditedByHand(name):

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -101,7 +102,7 @@ func runNew(g *globals, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	text := newNote(strings.TrimSpace(company[0]), *role, start, decisionDay, people)
-	rel, err := createNote(w.dir, start.Time.Format("2006-01-02")+"-"+render.Slug(company[0]), []byte(text))
+	rel, err := createNote(w.root, start.Time.Format("2006-01-02")+"-"+render.Slug(company[0]), []byte(text))
 	if err != nil {
 		return err
 	}
@@ -113,20 +114,39 @@ func runNew(g *globals, args []string, stdout, stderr io.Writer) error {
 }
 
 // createNote writes interviews/NAME.md, or NAME-2.md, NAME-3.md… when it
-// exists, and returns its path relative to the vault.
-func createNote(dir, name string, data []byte) (string, error) {
+// exists, and returns its path relative to the vault. It never writes
+// through a symbolic link: a note written where a link leads (outside the
+// vault, or to a folder that is skipped) is a note nothing reads.
+func createNote(root *os.Root, name string, data []byte) (string, error) {
+	if info, err := root.Lstat("interviews"); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+		return "", fmt.Errorf("new: interviews is a symbolic link, and followup writes notes only into a folder of the vault itself: make interviews a folder")
+	}
+	if err := root.MkdirAll("interviews", 0o755); err != nil {
+		return "", fmt.Errorf("new: cannot create the folder interviews: %w", err)
+	}
 	for i := 1; ; i++ {
-		rel := filepath.Join("interviews", name+".md")
+		rel := path.Join("interviews", name+".md")
 		if i > 1 {
-			rel = filepath.Join("interviews", fmt.Sprintf("%s-%d.md", name, i))
+			rel = path.Join("interviews", fmt.Sprintf("%s-%d.md", name, i))
 		}
-		err := createFile(filepath.Join(dir, rel), data)
-		if err == nil {
-			return rel, nil
+		// O_EXCL: never an existing file, nor a link, even one leading
+		// nowhere.
+		f, err := root.OpenFile(rel, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
 		}
-		if _, statErr := os.Lstat(filepath.Join(dir, rel)); statErr != nil || !errors.Is(err, fs.ErrExist) && !strings.Contains(err.Error(), "already exists") {
-			return "", err
+		if err != nil {
+			return "", fmt.Errorf("new: cannot write %s: %w", rel, err)
 		}
+		_, err = f.Write(data)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			_ = root.Remove(rel)
+			return "", fmt.Errorf("new: cannot write %s: %w", rel, err)
+		}
+		return filepath.FromSlash(rel), nil
 	}
 }
 

@@ -56,7 +56,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err == nil {
 		// Taken before listening: a second serve of one vault says so
 		// before it says where it serves.
-		lock, err = vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+		lock, err = w.lockOutbox()
 	}
 	w.root.Close()
 	if err != nil {

@@ -82,7 +82,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	// The watcher writes the outbox for as long as it runs: no other
 	// process may, or the engine's idea of the outbox would be wrong.
 	if lock == nil {
-		if lock, err = vault.LockOutbox(w.root, w.cfg.Outbox, lockWait); err != nil {
+		if lock, err = w.lockOutbox(); err != nil {
 			return err
 		}
 	}
@@ -226,6 +226,13 @@ func reloadConfig(w *workspace, rep reporter, e **engine) error {
 	if err := w.loadConfig(rep); err != nil {
 		w.cfg = old
 		return errors.New("followup.yaml has errors")
+	}
+	// The lock held is the old outbox's: writing into another without
+	// its lock would race a build there.
+	if !strings.EqualFold(w.cfg.Outbox, old.Outbox) {
+		moved := w.cfg.Outbox
+		w.cfg = old
+		return fmt.Errorf("outbox: changed to %s while watching %s: stop and start followup again to write there", moved, old.Outbox)
 	}
 	fresh, err := newEngine(w)
 	if err != nil {

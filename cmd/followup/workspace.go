@@ -128,3 +128,12 @@ func currentTime(flagNow, epoch string, zone *time.Location) (time.Time, error) 
 	}
 	return time.Now().In(zone), nil
 }
+
+// lockOutbox checks that the outbox is a folder of its own, then takes
+// its lock, so that nothing is created where it should not be.
+func (w *workspace) lockOutbox() (*vault.Lock, error) {
+	if err := vault.CheckOutbox(w.fsys, w.cfg); err != nil {
+		return nil, err
+	}
+	return vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+}

@@ -1,0 +1,74 @@
+package vault
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+)
+
+// CheckOutbox checks, before anything is written there, that the outbox
+// of cfg is a folder of its own in the vault fsys: no part of its path is
+// a symbolic link, it holds no interview note (the scan skips the outbox,
+// so they would vanish from every build), and no folder it lies in, but
+// the vault root, holds one. The configuration has already refused the
+// vault root, hidden folders and the templates folder.
+//
+// Only an outbox without a manifest is searched for notes: one with a
+// manifest is followup's, and whatever else is in it is left alone.
+func CheckOutbox(fsys fs.FS, cfg *Config) error {
+	dir := cfg.Outbox
+	fix := fmt.Sprintf("set outbox: in %s to a folder of its own, such as outbox", ConfigFile)
+	p := ""
+	for part := range strings.SplitSeq(dir, "/") {
+		if p != "" {
+			if note := interviewIn(fsys, p, false); note != "" {
+				return fmt.Errorf("the outbox %s lies in %s, a folder of interview notes (%s): %s", dir, p, note, fix)
+			}
+		}
+		p = path.Join(p, part)
+		info, err := fs.Lstat(fsys, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("cannot open the outbox %s: %w", dir, unwrapPathError(err))
+		}
+		if info.Mode()&fs.ModeSymlink != 0 {
+			return fmt.Errorf("the outbox %s cannot be used: %s is a symbolic link, and followup never writes through one: make it a folder of its own", dir, p)
+		}
+	}
+	if _, err := fs.Stat(fsys, path.Join(dir, ManifestFile)); err == nil {
+		return nil
+	}
+	if note := interviewIn(fsys, dir, true); note != "" {
+		return fmt.Errorf("the outbox %s holds interview notes (%s), which followup would then never read: %s", dir, note, fix)
+	}
+	return nil
+}
+
+// interviewIn returns the path of an interview note in the folder dir (and
+// its folders when deep), as a file meant to be one: a Markdown file with
+// an interviewers key near its top. Hidden files and folders, and links,
+// are not looked at, as the scan does not read them.
+func interviewIn(fsys fs.FS, dir string, deep bool) string {
+	found := ""
+	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil
+		case p != dir && strings.HasPrefix(d.Name(), "."):
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+		case d.IsDir() && p != dir && !deep:
+			return fs.SkipDir
+		case d.Type().IsRegular() && isMarkdown(p) && interviewKey.Match(readHead(fsys, p)):
+			found = p
+			return fs.SkipAll
+		}
+		return nil
+	})
+	return found
+}
