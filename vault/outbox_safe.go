@@ -95,18 +95,38 @@ func (o *Outbox) noLinks(rel string) error {
 // outboxIsLink refuses an outbox dir of the vault root that is, or lies
 // in, a symbolic link.
 func outboxIsLink(root *os.Root, dir string) error {
+	_, err := walkOutbox(root.Lstat, dir, nil)
+	return err
+}
+
+// walkOutbox goes down the path of the outbox dir, refusing a symbolic
+// link on the way, and calls in (when given) with each folder the outbox
+// lies in but the vault root. It reports whether the outbox exists.
+func walkOutbox(lstat func(string) (fs.FileInfo, error), dir string, in func(string) error) (bool, error) {
 	p := ""
 	for part := range strings.SplitSeq(dir, "/") {
+		if p != "" && in != nil {
+			if err := in(p); err != nil {
+				return false, err
+			}
+		}
 		p = path.Join(p, part)
-		info, err := root.Lstat(p)
+		info, err := lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
 		if err != nil {
-			return nil // missing: made as folders
+			return false, fmt.Errorf("cannot open the outbox %s: %w", dir, unwrapPathError(err))
 		}
-		if info.Mode()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("the outbox %s cannot be used: %s is a symbolic link, and followup never writes through one: make it a folder of its own", dir, p)
+		if info.Mode()&fs.ModeSymlink == 0 {
+			continue
 		}
+		if p == dir {
+			return false, fmt.Errorf("the outbox %s is a symbolic link, and followup never writes through one: make it a folder of its own", dir)
+		}
+		return false, fmt.Errorf("the outbox %s lies in %s, a symbolic link, and followup never writes through one: make it a folder of its own", dir, p)
 	}
-	return nil
+	return true, nil
 }
 
 // A journalLine is one file a build is about to write.

@@ -1,7 +1,6 @@
 package vault
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -20,24 +19,15 @@ import (
 func CheckOutbox(fsys fs.FS, cfg *Config) error {
 	dir := cfg.Outbox
 	fix := fmt.Sprintf("set outbox: in %s to a folder of its own, such as outbox", ConfigFile)
-	p := ""
-	for part := range strings.SplitSeq(dir, "/") {
-		if p != "" {
-			if note := interviewIn(fsys, p, false); note != "" {
-				return fmt.Errorf("the outbox %s lies in %s, a folder of interview notes (%s): %s", dir, p, note, fix)
-			}
+	lstat := func(p string) (fs.FileInfo, error) { return fs.Lstat(fsys, p) }
+	exists, err := walkOutbox(lstat, dir, func(p string) error {
+		if note := interviewIn(fsys, p, false); note != "" {
+			return fmt.Errorf("the outbox %s lies in %s, a folder of interview notes (%s): %s", dir, p, note, fix)
 		}
-		p = path.Join(p, part)
-		info, err := fs.Lstat(fsys, p)
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("cannot open the outbox %s: %w", dir, unwrapPathError(err))
-		}
-		if info.Mode()&fs.ModeSymlink != 0 {
-			return fmt.Errorf("the outbox %s cannot be used: %s is a symbolic link, and followup never writes through one: make it a folder of its own", dir, p)
-		}
+		return nil
+	})
+	if err != nil || !exists {
+		return err
 	}
 	if _, err := fs.Stat(fsys, path.Join(dir, ManifestFile)); err == nil {
 		return nil

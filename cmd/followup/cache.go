@@ -43,7 +43,7 @@ type buildCache struct {
 	Key     string // the tool, followup.yaml, the templates, the local zone
 	Entries []vault.Entry
 	Outputs map[string]vault.Stat // outbox-relative: the manifest and every file it lists
-	Diags   []vault.Diagnostic    // what the build reported, but overdue warnings
+	Diags   []vault.Diagnostic    // what the build reported, but overdue and manifest warnings
 	Dues    []vault.Due
 	Notes   int // interview notes
 	Drafts  int // draft files
@@ -189,7 +189,11 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		return
 	}
 	c.Drafts = p.Sync.Written + p.Sync.Unchanged // what a build says it wrote or found unchanged
-	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool { return d.Code == vault.CodeOverdue })
+	// Overdue warnings depend on the time; the manifest's are said once,
+	// as the build that found them saved it mended.
+	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
+		return d.Code == vault.CodeOverdue || d.Code == vault.CodeManifest
+	})
 	c.Dues = e.v.Dues()
 	var buf bytes.Buffer
 	if gob.NewEncoder(&buf).Encode(&c) != nil || e.ob.WriteState(cacheFile, buf.Bytes()) != nil {
