@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -284,5 +285,123 @@ func TestCloseWith(t *testing.T) {
 				t.Errorf("%s: temporary files left: %q", what, stray)
 			}
 		}
+	}
+}
+
+// TestKilledBuildThenChange kills a build at every rename, then runs the
+// next build with other bytes (a note edited meanwhile): the files the
+// killed build wrote are its own, as its journal says, and are replaced,
+// not kept as the user's edits. A file the user edited after the kill is
+// kept.
+func TestKilledBuildThenChange(t *testing.T) {
+	v1, v2, v3 := draftFiles(1), draftFiles(2), draftFiles(3)
+	for k := 1; k <= len(v2); k++ {
+		dir := t.TempDir()
+		ob := openTestOutbox(t, dir)
+		if _, _, err := ob.Sync(v1, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if err := ob.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ob = openTestOutbox(t, dir)
+		ob.fault = killAt("rename", k)
+		if _, _, err := ob.Sync(v2, nil, nil); !errors.Is(err, errKilled) {
+			t.Fatalf("kill at rename %d: Sync said %v", k, err)
+		}
+		// The user edits a draft the killed build had written, if any.
+		edited := ""
+		if k > 1 {
+			edited = v2[0].Name
+			if err := os.WriteFile(filepath.Join(dir, "outbox", edited), []byte("my own words\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		ob = openTestOutbox(t, dir)
+		st, diags, err := ob.Sync(v3, nil, nil)
+		if err != nil {
+			t.Fatalf("kill at %d, then a build: %v", k, err)
+		}
+		wantKept := 0
+		if edited != "" {
+			wantKept = 1
+		}
+		if st.Kept != wantKept || len(diags) != wantKept {
+			t.Errorf("kill at %d, then a build: %d kept, %v; want %d kept (the user's edit only)", k, st.Kept, diags, wantKept)
+		}
+		if err := ob.Close(); err != nil {
+			t.Fatal(err)
+		}
+		// Every file but the user's edit and the rest of its draft is new.
+		group := strings.TrimSuffix(edited, filepath.Ext(edited))
+		for _, f := range v3 {
+			got, _ := os.ReadFile(filepath.Join(dir, "outbox", f.Name))
+			switch {
+			case edited != "" && f.Name == edited:
+				if string(got) != "my own words\n" {
+					t.Errorf("kill at %d: the user's edit of %s was overwritten", k, f.Name)
+				}
+			case edited != "" && f.Group == group:
+			case !bytes.Equal(got, f.Data):
+				t.Errorf("kill at %d: %s is not the new version", k, f.Name)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, "outbox", JournalFile)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("kill at %d: the journal is left after the manifest was saved: %v", k, err)
+		}
+	}
+}
+
+// TestJournalNamesOnlyOutputs: a journal comes from disk like the
+// manifest; a line naming anything but a file of the outbox is skipped,
+// even when that file holds the hash it gives.
+func TestJournalNamesOnlyOutputs(t *testing.T) {
+	dir := t.TempDir()
+	secret := []byte("the user's config\n")
+	if err := os.WriteFile(filepath.Join(dir, "followup.yaml"), secret, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "outbox"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	line := fmt.Sprintf(`{"name": "../followup.yaml", "hash": %q, "note": "gone.md"}`+"\n", hashOf(secret))
+	if err := os.WriteFile(filepath.Join(dir, "outbox", JournalFile), []byte(line+"{cut"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ob := openTestOutbox(t, dir)
+	if ob.Listed("../followup.yaml") {
+		t.Fatal("a journal line outside the outbox was taken")
+	}
+	if _, _, err := ob.Sync(nil, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "followup.yaml")); err != nil || !bytes.Equal(got, secret) {
+		t.Errorf("followup.yaml after a build: %q, %v", got, err)
+	}
+}
+
+// TestTempFilesRemoved: temporary files a killed run left beside the
+// calendar and the manifest go with the next run, as those in draft
+// folders do; a folder that merely has the prefix stays.
+func TestTempFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "outbox")
+	if err := os.MkdirAll(filepath.Join(out, TempPrefix+"folder"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{TempPrefix + "0123456789abcdef", TempPrefix + "fedcba9876543210"} {
+		if err := os.WriteFile(filepath.Join(out, name), bytes.Repeat([]byte("x"), 1<<20), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	openTestOutbox(t, dir)
+	entries, _ := os.ReadDir(out)
+	var left []string
+	for _, e := range entries {
+		left = append(left, e.Name())
+	}
+	if want := []string{TempPrefix + "folder"}; !slices.Equal(left, want) {
+		t.Errorf("left in the outbox: %q, want %q", left, want)
 	}
 }
