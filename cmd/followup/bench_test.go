@@ -231,7 +231,7 @@ func BenchmarkOneNote(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := e.build(nil, benchNow); err != nil {
+			if _, err := e.build(context.Background(), nil, benchNow); err != nil {
 				b.Fatal(err)
 			}
 			note := ""
@@ -257,7 +257,7 @@ func BenchmarkOneNote(b *testing.B) {
 				if err := os.WriteFile(full, versions[i%2], 0o644); err != nil {
 					b.Fatal(err)
 				}
-				p, err := e.build([]string{note}, benchNow)
+				p, err := e.build(context.Background(), []string{note}, benchNow)
 				if err != nil {
 					b.Fatal(err)
 				}

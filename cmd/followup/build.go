@@ -68,7 +68,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	e.scanned = entries()
-	p, buildErr := e.build(nil, w.now)
+	p, buildErr := e.build(ctx, nil, w.now)
 	if p == nil {
 		return buildErr
 	}

@@ -157,7 +157,7 @@ func TestCacheReadsWhatChangedSinceWritten(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := e.build(nil, time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC))
+		p, err := e.build(context.Background(), nil, time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -204,7 +204,7 @@ func TestCacheReadsWhatChangedDuringBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.build(nil, w.now)
+	p, err := e.build(context.Background(), nil, w.now)
 	if err != nil || p.Sync.Written != 0 {
 		t.Fatalf("the second build wrote %d files: %v", p.Sync.Written, err)
 	}

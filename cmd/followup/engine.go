@@ -1,6 +1,8 @@
 package main
 
 import (
+	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -45,6 +47,9 @@ type engine struct {
 	v       *vault.Vault         // as last assembled
 	// calKnown: the calendar file holds the feed's last pieces.
 	calKnown bool
+	// chunk, when not 0, is how many notes are rendered before their
+	// drafts are written, instead of renderChunk: tests make it small.
+	chunk int
 	// calWrites counts the times the calendar changed, for serve.
 	calWrites int
 	started   bool
@@ -171,7 +176,12 @@ func (e *engine) under(root string) []string {
 // build brings the outbox and the calendar up to date. With paths nil it
 // scans the whole vault; otherwise it looks only at those vault paths
 // (files or folders, present or gone), as a watcher reports them.
-func (e *engine) build(paths []string, now time.Time) (*pass, error) {
+//
+// A build stops soon after ctx is done (Ctrl-C): between notes as it reads
+// and renders them, and between chunks as it writes. What it wrote is
+// whole, and in the manifest; the calendar is left as it was. It then
+// returns ctx's error, and the engine is not to be used again.
+func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pass, error) {
 	start := time.Now()
 	p := &pass{Touched: map[string]bool{}, Started: start}
 	first := !e.started
@@ -277,8 +287,13 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	toParse := slices.Sorted(maps.Keys(dirty))
 	parsed := make([]*vault.FileResult, len(toParse))
 	vault.Parallel(len(toParse), func(i int) {
-		parsed[i] = vault.ParseFile(e.w.fsys, e.entries[toParse[i]], e.cfg, e.index)
+		if ctx.Err() == nil {
+			parsed[i] = vault.ParseFile(e.w.fsys, e.entries[toParse[i]], e.cfg, e.index)
+		}
 	})
+	if err := ctx.Err(); err != nil {
+		return nil, interrupted(err, nil)
+	}
 	// Outbox folders are named by the notes' paths: they change only when
 	// a note appears, goes, or becomes or stops being an interview note.
 	foldersStale := e.folders == nil || len(gone) > 0
@@ -344,14 +359,21 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 		errs      []error
 		syncDiags []vault.Diagnostic
 	)
-	for start := 0; start < len(toRender); start += renderChunk {
-		chunk := toRender[start:min(start+renderChunk, len(toRender))]
+	size := cmp.Or(e.chunk, renderChunk)
+	for start := 0; start < len(toRender); start += size {
+		chunk := toRender[start:min(start+size, len(toRender))]
 		out := make([][]vault.File, len(chunk))
 		renders := make([]*rendered, len(chunk))
 		vault.Parallel(len(chunk), func(i int) {
-			n := chunk[i]
-			renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, folders[n.Path])
+			if ctx.Err() == nil {
+				n := chunk[i]
+				renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, folders[n.Path])
+			}
 		})
+		if err := ctx.Err(); err != nil {
+			// The chunks before are written: the manifest must say so.
+			return nil, interrupted(err, e.ob.Close())
+		}
 		var files []vault.File
 		for i, n := range chunk {
 			e.setRender(n.Path, renders[i])
@@ -393,6 +415,9 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	inScope := slices.AppendSeq(make([]string, 0, len(scope)), maps.Keys(scope)) // not nil: nil is every note
 	if first {
 		inScope = nil // every note: the outbox may hold drafts of notes deleted since
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, interrupted(err, e.ob.Close())
 	}
 	st, ds, err := e.ob.Prune(func(name string) bool { return wanted[name] }, inScope, keep)
 	p.Sync.Removed += st.Removed
@@ -440,6 +465,12 @@ func (e *engine) build(paths []string, now time.Time) (*pass, error) {
 	p.Diags = tidyDiagnostics(ds, e.cfg)
 	p.Took = time.Since(start)
 	return p, errors.Join(errs...)
+}
+
+// interrupted is the error of a build stopped by ctx's err, after the
+// manifest was saved with saveErr.
+func interrupted(err, saveErr error) error {
+	return errors.Join(fmt.Errorf("interrupted: the files written so far are whole and recorded; build again to finish (%w)", err), saveErr)
 }
 
 // openFeed starts the calendar from the file last written, and says so

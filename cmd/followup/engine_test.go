@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +15,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,7 +57,7 @@ func copyExample(t *testing.T) string {
 func TestIncrementalIsFull(t *testing.T) {
 	dir := copyExample(t)
 	e := newTestEngine(t, dir)
-	if _, err := e.build(nil, engineNow); err != nil {
+	if _, err := e.build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	write := func(p, text string) {
@@ -101,12 +105,12 @@ func TestIncrementalIsFull(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.edit()
-		p, err := e.build(s.paths, engineNow)
+		p, err := e.build(context.Background(), s.paths, engineNow)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
 		fresh := newTestEngine(t, dir)
-		q, err := fresh.build(nil, engineNow)
+		q, err := fresh.build(context.Background(), nil, engineNow)
 		if err != nil {
 			t.Fatalf("%s: full build: %v", s.name, err)
 		}
@@ -137,7 +141,7 @@ func TestParallelIsSerial(t *testing.T) {
 	for _, procs := range []int{1, max(2, runtime.NumCPU())} {
 		old := runtime.GOMAXPROCS(procs)
 		dir := copyExample(t)
-		if _, err := newTestEngine(t, dir).build(nil, engineNow); err != nil {
+		if _, err := newTestEngine(t, dir).build(context.Background(), nil, engineNow); err != nil {
 			t.Fatal(err)
 		}
 		runtime.GOMAXPROCS(old)
@@ -209,7 +213,7 @@ func TestTwoWriters(t *testing.T) {
 func TestCalendarAfterQuietRebuild(t *testing.T) {
 	dir := copyExample(t)
 	e := newTestEngine(t, dir)
-	if _, err := e.build(nil, engineNow); err != nil {
+	if _, err := e.build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	acme := "interviews/2026/2026-11-19-acme-corp.md"
@@ -230,14 +234,14 @@ func TestCalendarAfterQuietRebuild(t *testing.T) {
 		if err := os.WriteFile(full, text, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p, err := e.build([]string{acme}, engineNow)
+		p, err := e.build(context.Background(), []string{acme}, engineNow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if quiet := !strings.HasPrefix(edit.to, "date"); quiet != strings.Contains(p.Calendar, "unchanged") {
 			t.Errorf("edit %d (%s): the watcher says %s", i+1, edit.to, p.Calendar)
 		}
-		q, err := newTestEngine(t, dir).build(nil, engineNow)
+		q, err := newTestEngine(t, dir).build(context.Background(), nil, engineNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -271,7 +275,7 @@ func TestSymlinkedNoteTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newTestEngine(t, dir)
-	if _, err := e.build(nil, engineNow); err != nil {
+	if _, err := e.build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	target := filepath.Join(dir, "Archive", "acme.md")
@@ -279,11 +283,125 @@ func TestSymlinkedNoteTarget(t *testing.T) {
 	if err := os.WriteFile(target, bytes.Replace(text, []byte("status: ready"), []byte("status: draft"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.build([]string{"Archive/acme.md"}, engineNow)
+	p, err := e.build(context.Background(), []string{"Archive/acme.md"}, engineNow)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.Parsed != 1 || p.Sync.Removed == 0 {
 		t.Errorf("the link's note was not rebuilt: %d read, %d drafts removed, changed %q", p.Parsed, p.Sync.Removed, p.Changed)
 	}
+}
+
+// stopAfter is a context that is done once its Err has been asked n
+// times: a Ctrl-C at a chosen point of a build, the same on every run.
+type stopAfter struct {
+	context.Context
+	n, asked int
+	mu       sync.Mutex
+}
+
+func (c *stopAfter) Err() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.asked++
+	if c.asked > c.n {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestBuildInterrupted stops a cold build of 120 notes, written 20 at a
+// time, at many points,
+// as Ctrl-C would: it returns the context's error, every file in the
+// outbox is whole and in the manifest, no temporary file is left, the
+// calendar is not written, and the next build finishes without taking
+// any file for the user's.
+func TestBuildInterrupted(t *testing.T) {
+	src := t.TempDir()
+	genVault(t, src, 120)
+	// How often a whole build asks: once per file read, once per note
+	// rendered, between chunks of 512 notes, before pruning.
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	count := &stopAfter{Context: context.Background(), n: 1 << 30}
+	e := newTestEngine(t, dir)
+	e.chunk = 20
+	if _, err := e.build(count, nil, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	total := count.asked
+	midway := false
+	for _, n := range []int{0, total * 2 / 3, total * 5 / 6, total - 1} {
+		dir := t.TempDir()
+		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+			t.Fatal(err)
+		}
+		e := newTestEngine(t, dir)
+		e.chunk = 20
+		ctx := &stopAfter{Context: context.Background(), n: n}
+		p, err := e.build(ctx, nil, engineNow)
+		if p != nil || !errors.Is(err, context.Canceled) {
+			t.Fatalf("stopped after %d of %d looks: a pass (%t), %v", n, total, p != nil, err)
+		}
+		written := checkOutboxWhole(t, dir)
+		if _, err := os.Stat(filepath.Join(dir, "outbox", "calendar.ics")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("stopped after %d looks: the calendar was written", n)
+		}
+		p, err = newTestEngine(t, dir).build(context.Background(), nil, engineNow)
+		if err != nil || p.Sync.Kept > 0 {
+			t.Fatalf("stopped after %d looks, then a build: %v, %+v", n, err, p.Sync)
+		}
+		full := p.Sync.Written + p.Sync.Unchanged
+		if p.Sync.Unchanged != written || n == 0 && written != 0 || n == total-1 && written != full {
+			t.Errorf("stopped after %d of %d looks: %d of %d drafts written, then %d found unchanged", n, total, written, full, p.Sync.Unchanged)
+		}
+		midway = midway || written > 0 && written < full
+		checkOutboxWhole(t, dir)
+	}
+	if !midway {
+		t.Error("no stop fell between two chunks written")
+	}
+}
+
+// checkOutboxWhole checks that every file of the outbox is in the
+// manifest with its bytes, and that no temporary file is left; it
+// returns how many drafts there are.
+func checkOutboxWhole(t *testing.T, dir string) int {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "outbox", vault.ManifestFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		data = []byte(`{"files": {}}`)
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	var m struct {
+		Files map[string]struct{ Hash string }
+	}
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatalf("the manifest: %v", err)
+	}
+	drafts := 0
+	out := filepath.Join(dir, "outbox")
+	_ = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(out, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case strings.HasPrefix(d.Name(), vault.TempPrefix):
+			t.Errorf("a temporary file is left: %s", rel)
+		case strings.HasPrefix(d.Name(), ".followup-"):
+		default:
+			b, _ := os.ReadFile(p)
+			if sum := sha256.Sum256(b); m.Files[rel].Hash != "sha256:"+hex.EncodeToString(sum[:]) {
+				t.Errorf("%s is not in the manifest as it is", rel)
+			}
+			drafts++
+		}
+		return nil
+	})
+	return drafts
 }

@@ -111,7 +111,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 			return err
 		}
 		fresh := !e.started
-		p, err := e.build(paths, now)
+		p, err := e.build(ctx, paths, now)
 		quiet := p != nil && !fresh && len(p.Changed) == 0 && p.Rendered == 0 && p.Sync.Written+p.Sync.Removed == 0
 		if p != nil && !quiet {
 			if fresh {
