@@ -79,3 +79,18 @@ func (l *Lock) Unlock() error {
 	l.f = nil
 	return err
 }
+
+// Held reports whether the lock file of the outbox dir of root is still
+// the file l holds. Deleting the outbox, or the lock, frees the name: a
+// second process could then lock a new file there and write beside us.
+func (l *Lock) Held(root *os.Root, dir string) bool {
+	if l == nil || l.f == nil {
+		return false
+	}
+	mine, err := l.f.Stat()
+	if err != nil {
+		return false
+	}
+	cur, err := root.Lstat(path.Join(dir, LockFile))
+	return err == nil && os.SameFile(mine, cur)
+}

@@ -86,7 +86,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 			return err
 		}
 	}
-	defer lock.Unlock()
+	defer func() { lock.Unlock() }() // the lock held last
 	e, err := newEngine(w)
 	if err != nil {
 		return err
@@ -109,6 +109,19 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		now, err := currentTime(g.now, os.Getenv("SOURCE_DATE_EPOCH"), w.cfg.Zone)
 		if err != nil {
 			return err
+		}
+		if e.started && !lock.Held(w.root, w.cfg.Outbox) {
+			// The outbox, or its lock, was deleted: take the lock again,
+			// and rebuild everything, as the files are gone.
+			lock.Unlock()
+			if lock, err = w.lockOutbox(); err != nil {
+				fmt.Fprintf(stderr, "followup: error: %v\n", err)
+				return nil // tried again at the next change
+			}
+			if e, err = newEngine(w); err != nil {
+				return err
+			}
+			paths, reason = nil, w.cfg.Outbox+" was deleted"
 		}
 		fresh := !e.started
 		p, err := e.build(ctx, paths, now)
@@ -189,6 +202,8 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 					continue
 				}
 				rel, reason = "", vault.ConfigFile // a full rebuild
+			case outbox:
+				rel = "" // a full rebuild, which takes the lock again
 			}
 			select {
 			case changes <- rel:
@@ -275,6 +290,7 @@ const (
 	note        // a file or folder that may hold notes, or person notes
 	folder      // a folder: watch it, then read it
 	config      // followup.yaml: start afresh
+	outbox      // the outbox removed: take the lock again, rebuild everything
 )
 
 // classify decides what a change of the vault path rel calls for. Pure
@@ -286,6 +302,9 @@ func classify(rel string, op fsnotify.Op, cfg *vault.Config) kind {
 	}
 	if rel == vault.ConfigFile {
 		return config
+	}
+	if rel == cfg.Outbox && op.Has(fsnotify.Remove) || rel == cfg.Outbox && op.Has(fsnotify.Rename) {
+		return outbox
 	}
 	base := path.Base(rel)
 	if temporary(base) || under(rel, cfg.Outbox) {

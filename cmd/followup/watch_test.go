@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -336,4 +337,48 @@ func TestWatchRealFiles(t *testing.T) {
 	if len(stray) > 0 {
 		t.Errorf("temporary files left: %q", stray)
 	}
+}
+
+// TestWatchOutboxDeleted deletes the outbox while watching: the watcher
+// notices, takes the lock again (a build beside it must wait), and writes
+// every draft and the calendar anew.
+func TestWatchOutboxDeleted(t *testing.T) {
+	dir := copyExample(t)
+	log, stop := startWatch(t, dir)
+	defer stop()
+	outbox := filepath.Join(dir, "outbox")
+	before := outboxFiles(t, outbox)
+	if err := os.RemoveAll(outbox); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the rebuild after the outbox went", log, func() bool { return strings.Contains(log.String(), "outbox was deleted") })
+	if after := outboxFiles(t, outbox); !slices.Equal(after, before) {
+		t.Errorf("the outbox after the rebuild:\n%q\nwant\n%q", after, before)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	if l, err := vault.LockOutbox(root, "outbox", 0); !errors.Is(err, vault.ErrLocked) {
+		l.Unlock()
+		t.Fatalf("a build could lock the outbox beside the watcher: %v", err)
+	}
+}
+
+// outboxFiles lists the files of the outbox folder dir, sorted.
+func outboxFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var names []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			names = append(names, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return names
 }
