@@ -5,11 +5,14 @@ import (
 	"context"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fsnotify/fsnotify"
 )
 
 // watchNow is the --now of startWatch, for the commands a test runs after
@@ -133,5 +136,43 @@ func TestWatchLinkProblems(t *testing.T) {
 	slices.Sort(got)
 	if len(want) != 3 || !slices.Equal(got, want) {
 		t.Errorf("the watcher reported:\n%s\ncheck reports:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestWatchedFolders watches a vault with links to folders, from its top
+// and from each link, as when a link is made while watching: no folder
+// is watched through a link. (The system watches a folder once, however
+// it is named, but a link to the outbox would have the watcher woken by
+// its own writes.)
+func TestWatchedFolders(t *testing.T) {
+	dir := copyExample(t)
+	if _, err := newTestEngine(t, dir).build(nil, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	links := map[string]string{"drafts": "outbox", "linked": "interviews", "interviews/up": "..", "out": t.TempDir()}
+	for link, target := range links {
+		if err := os.Symlink(target, filepath.Join(dir, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := newTestEngine(t, dir).w
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fw.Close()
+	for _, rel := range append([]string{"."}, slices.Sorted(maps.Keys(links))...) {
+		if err := addFolders(fw, w, rel); err != nil {
+			t.Errorf("addFolders(%q): %v", rel, err)
+		}
+	}
+	watched := fw.WatchList()
+	for i, name := range watched {
+		watched[i], _ = vaultPath(w, name)
+	}
+	slices.Sort(watched)
+	want := []string{".", "interviews", "interviews/2026", "journal", "people"}
+	if !slices.Equal(watched, want) {
+		t.Errorf("watched %q, want %q", watched, want)
 	}
 }
