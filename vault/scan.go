@@ -41,7 +41,8 @@ func (e Entry) file() file { return file{path: e.Path, target: e.Target, err: e.
 func Scan(fsys fs.FS, cfg *Config) []Entry { return ScanUnder(fsys, cfg, ".") }
 
 // ScanUnder lists the Markdown files that may be notes at or under the
-// vault path root, a file or a folder: none when root is skipped, or gone.
+// vault path root, a file or a folder, as Scan lists them there: none
+// when root is skipped, gone, or reached through a link to a folder.
 func ScanUnder(fsys fs.FS, cfg *Config, root string) []Entry {
 	if cfg.Skip(root) {
 		return nil

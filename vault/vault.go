@@ -68,15 +68,15 @@ type file struct {
 
 // walk lists the Markdown files of the vault that may be notes, skipping
 // hidden files and folders, the outbox, the templates and ignored globs.
-// Symbolic links to folders are not followed; a link to a file is read
-// when it stays inside the vault. Only regular files are read: a named
-// pipe would block the walk forever.
+// Symbolic links to folders are not followed, root included (WalkDir); a
+// link to a file is read when it stays inside the vault. Only regular
+// files are read: a named pipe would block the walk forever.
 func (v *Vault) walk(fsys fs.FS, root string) []file {
 	var out []file
 	report := func(p string, sev Severity, code, msg string) {
 		out = append(out, file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: code, Message: msg}})
 	}
-	_ = fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+	_ = WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
 		if p != "." && v.skip(p) {
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
@@ -110,7 +110,9 @@ func (v *Vault) walk(fsys fs.FS, root string) []file {
 		switch {
 		case d.IsDir() || !isMarkdown(p):
 		case d.Type()&fs.ModeSymlink != 0:
-			if f, ok := checkLink(fsys, p); ok {
+			// A link to a note that is read anyway would make that note
+			// twice.
+			if f, ok := checkLink(fsys, p); ok && (f.target == "" || !v.walks(fsys, f.target)) {
 				out = append(out, f)
 			}
 		case d.Type().IsRegular():
@@ -122,14 +124,25 @@ func (v *Vault) walk(fsys fs.FS, root string) []file {
 		}
 		return nil
 	})
-	// A link to a note that is read anyway would make that note twice.
-	walked := map[string]bool{}
-	for _, f := range out {
-		if f.target == "" {
-			walked[f.path] = true
+	return out
+}
+
+// walks reports whether the walk of the whole vault reads the vault path
+// p as a note of its own: a regular file named .md, not skipped, in
+// folders that are not symbolic links. It looks at p itself, not at what
+// a walk found, so that a walk of one folder decides about a link as the
+// walk of the vault does.
+func (v *Vault) walks(fsys fs.FS, p string) bool {
+	if !isMarkdown(p) || v.Config.Skip(p) {
+		return false
+	}
+	for q := p; q != "."; q = path.Dir(q) {
+		info, err := fs.Lstat(fsys, q)
+		if err != nil || q == p && !info.Mode().IsRegular() || q != p && !info.IsDir() {
+			return false
 		}
 	}
-	return slices.DeleteFunc(out, func(f file) bool { return f.target != "" && walked[f.target] })
+	return true
 }
 
 // skip reports whether the vault path p is never read as a note: hidden,

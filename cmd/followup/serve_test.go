@@ -117,7 +117,7 @@ func TestFeedPaths(t *testing.T) {
 		// absolute request for another host gets nothing.
 		addr := srv.Listener.Addr().String()
 		for host, status := range map[string]string{
-			"localhost": "200", "127.0.0.1:8765": "200", "[::1]:8765": "200", "LOCALHOST.": "200",
+			"localhost": "200", "127.0.0.1:8765": "200", "[::1]:8765": "200", "[::1]": "200", "LOCALHOST.": "200", "[::1": "404",
 			"attacker.example": "404", "attacker.example:8765": "404", "127.0.0.1.nip.io": "404", "": "404",
 		} {
 			if got := rawGetHost(t, addr, want, host); got != status {
@@ -140,21 +140,60 @@ func rawGet(t *testing.T, addr, target string) string {
 // rawGetHost is rawGet with a Host header of the caller's.
 func rawGetHost(t *testing.T, addr, target, host string) string {
 	t.Helper()
+	return rawRequest(t, addr, fmt.Sprintf("GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, host))
+}
+
+// rawRequest sends req as written and returns the status code.
+func rawRequest(t *testing.T, addr, req string) string {
+	t.Helper()
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, host)
+	if _, err := io.WriteString(conn, req); err != nil {
+		t.Fatal(err)
+	}
+	first, _, _ := strings.Cut(req, "\r\n")
 	line, err := bufio.NewReader(conn).ReadString('\n')
 	if err != nil {
-		t.Fatalf("GET %s: %v", target, err)
+		t.Fatalf("%s: %v", first, err)
 	}
 	fields := strings.Fields(line)
 	if len(fields) < 2 {
-		t.Fatalf("GET %s: answer %q", target, line)
+		t.Fatalf("%s: answer %q", first, line)
 	}
 	return fields[1]
+}
+
+// TestHeaderLimit sends requests of the size SECURITY.md states, and one
+// byte more, to the server serve runs, on a loopback listener: the
+// request line and headers may take 8 KiB, and no more.
+func TestHeaderLimit(t *testing.T) {
+	const stated = 8 << 10
+	doc, err := os.ReadFile("../../SECURITY.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(string(doc)), " "), "limited to 8 KiB (8192 bytes") {
+		t.Error("SECURITY.md does not state the limit as 8 KiB (8192 bytes)")
+	}
+	h := &feedHandler{loopback: true}
+	h.publish([]byte("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := feedServer(h)
+	go srv.Serve(ln)
+	defer srv.Close()
+	for size, want := range map[int]string{stated - 1: "200", stated: "200", stated + 1: "431", 12 << 10: "431"} {
+		head := "GET /calendar.ics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nX-Padding: "
+		req := head + strings.Repeat("x", size-len(head)-len("\r\n\r\n")) + "\r\n\r\n"
+		if got := rawRequest(t, ln.Addr().String(), req); got != want {
+			t.Errorf("a request of %d bytes up to its blank line: %s, want %s", len(req), got, want)
+		}
+	}
 }
 
 // TestServe runs the command: it prints the addresses, serves the built

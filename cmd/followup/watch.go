@@ -349,9 +349,10 @@ func temporary(base string) bool {
 }
 
 // addFolders watches the folder rel and every folder under it that may
-// hold notes or templates.
+// hold notes, templates or the targets of links to notes, walking as the
+// scan does: a symbolic link to a folder is neither read nor watched.
 func addFolders(fw *fsnotify.Watcher, w *workspace, rel string) error {
-	return fs.WalkDir(w.fsys, rel, func(p string, d fs.DirEntry, err error) error {
+	return vault.WalkDir(w.fsys, rel, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil // gone already, or unreadable: the build says so
 		}
