@@ -107,6 +107,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"checks:\n  disable: [tones]\n", `followup.yaml:2:13: error: checks.disable: "tones" is not the code of a warning: did you mean "tone"? [config]`},
 		{"serve:\n  addr: localhost\n", `followup.yaml:2:9: error: serve.addr must be host:port, such as 127.0.0.1:8765, not "localhost" [config]`},
 		{"candidate:\n  email: alex at home\n", `followup.yaml:2:10: error: candidate.email: "alex at home" is not an e-mail address [config]`},
+		{"candidate:\n  name: \"Alex \\u202eRivera\"\n", `followup.yaml:2:9: error: name contains a bidirectional control character (U+202E) after "Alex ": delete it, as it shows the text in another order than it is written [config]`},
+		{"candidate:\n  signature: |\n    Alex Rivera\n    \u200b+1 555 0100\n", `followup.yaml:2:14: error: signature contains an invisible character (U+200B) after "Alex Rivera\n": delete it, as it cannot be seen yet keeps the text from matching what you type [config]`},
 		{"candidate: Alex\n", `followup.yaml:1:12: error: candidate must be a mapping of keys to values, not "Alex" [config]`},
 		{"ignore: ['[']\n", `followup.yaml:1:10: error: ignore: "[" is not a valid glob [config]`},
 		{"timezone: UTC\n  bad: x\n", `followup.yaml:2:3: error: YAML syntax: mapping values are not allowed in this context [config]`},

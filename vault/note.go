@@ -168,7 +168,7 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	n.Interviewers = decodeInterviewers(d, vals["interviewers"], n.Keys["interviewers"], n.Channel, people)
 	n.Contact = n.contact(d, vals["contact"], people)
 	n.checkFollowUps(d, vals["followups"])
-	n.Unfinished = readSections(n)
+	n.Unfinished = readSections(d, n)
 	return n
 }
 
