@@ -204,3 +204,38 @@ func TestDescribePrivacy(t *testing.T) {
 		}
 	}
 }
+
+// TestLatestEvents puts notes on the last day the vault accepts (year 9998)
+// under rules at the bounds followup.yaml accepts, in the zone furthest
+// behind UTC: every event, converted to UTC and with the exclusive end of
+// an all-day event, keeps a four-digit year, as RFC 5545 requires. Should
+// the vault's bounds (latestYear, maxDuration, maxThankYouWithin,
+// maxBusinessDays) be raised, this is the test to run.
+func TestLatestEvents(t *testing.T) {
+	fsys := fstest.MapFS{
+		"followup.yaml": {Data: []byte("timezone: Etc/GMT+12\nrules:\n  thank_you_within: 30d\n" +
+			"  follow_up_after_decision: 50\n  follow_up_without_decision: 50\n  follow_up_every: 50\n" +
+			"  max_follow_ups: 1\n  workdays: [Mon]\n  holidays: [9998-12-25]\n")},
+		"timed.md":    {Data: []byte("---\ncompany: A\ninterviewers: [Jane]\ndate: 9998-12-31T23:59:59\nduration: 7d\n---\n")},
+		"day.md":      {Data: []byte("---\ncompany: B\ninterviewers: [Jane]\ndate: 9998-12-31\ndecision_date: 9998-12-31\n---\n")},
+		"followed.md": {Data: []byte("---\ncompany: C\ninterviewers: [Jane]\ndate: 9998-12-01\nfollowups: [9998-12-31]\n---\n")},
+	}
+	res := build(t, fsys, now, nil)
+	if res.Events != 10 {
+		t.Errorf("%d events, want 10:\n%s", res.Events, res.Data)
+	}
+	latest := ""
+	for line := range strings.SplitSeq(string(res.Data), "\r\n") {
+		name, value, _ := strings.Cut(line, ":")
+		if !strings.HasPrefix(name, "DTSTART") && !strings.HasPrefix(name, "DTEND") {
+			continue
+		}
+		if len(value) != len("20060102") && len(value) != len("20060102T150405Z") {
+			t.Errorf("%s: the year has more than four digits", line)
+		}
+		latest = max(latest, value)
+	}
+	if !strings.HasPrefix(latest, "9999") {
+		t.Errorf("the latest event ends on %s: the test no longer reaches year 9999", latest)
+	}
+}

@@ -34,8 +34,9 @@ type heading struct {
 
 // readSections finds the personal part of every interviewer and the
 // "Unfinished business" section in n's body, with goldmark's parser, and
-// returns the latter.
-func readSections(n *Note) *Section {
+// returns the latter. A control character in either is an error at its
+// place: the drafts are made of them.
+func readSections(d *diags, n *Note) *Section {
 	hs := headings(n.Body)
 	// Which heading names whom: nil for an ordinary heading, unfinished
 	// for "Unfinished business".
@@ -66,6 +67,7 @@ func readSections(n *Note) *Section {
 				break
 			}
 		}
+		checkControls(d, n, lines, h.end, max(end, h.end), owner[i] == unfinishedMark, owner[i].Name)
 		md, start := sectionText(n.Body[h.end:max(end, h.end)])
 		if sections[owner[i]] == nil {
 			// A second heading for the same person adds to the first.
@@ -84,6 +86,30 @@ func readSections(n *Note) *Section {
 		who.Personal = s
 	}
 	return sections[unfinishedMark]
+}
+
+// checkControls reports the first control character between the body's
+// offsets start and end, the text of a section that goes into drafts:
+// a NUL, an escape or a form feed pasted from elsewhere would reach them
+// whole. Tabs and line breaks are text; so are the bidirectional controls
+// and invisible characters that findStray refuses in names, since a
+// paragraph in Arabic or Hebrew may need them and they reach no header,
+// file name or calendar.
+func checkControls(d *diags, n *Note, lines lineIndex, start, end int, unfinished bool, name string) {
+	text := n.Body[start:end]
+	i := bytes.IndexFunc(text, func(r rune) bool { return r != '\n' && r != '\r' && isControl(r) })
+	if i < 0 {
+		return
+	}
+	r, _ := utf8.DecodeRune(text[i:])
+	off := start + i
+	line := lines.line(off)
+	pos := Pos{n.BodyLine - 1 + line, off - lines[line-1] + 1}
+	if unfinished {
+		d.errorf(pos, CodeValue, "Unfinished business contains a control character (%U): delete it, as it would reach the drafts", r)
+		return
+	}
+	d.errorf(pos, CodeValue, "the personal part for %s contains a control character (%U): delete it, as it would reach the draft", name, r)
 }
 
 // sectionText trims the text under a heading of blank lines, keeping the

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net"
 	"path"
 	"slices"
@@ -72,6 +73,17 @@ type Serve struct {
 	Addr  string
 	Token string
 }
+
+// maxThankYouWithin and maxBusinessDays bound the rules so that, with a
+// note's maxDuration, no event leaves the year after latestYear: from the
+// last day of latestYear a deadline comes at most 7 + 30 days and a time
+// zone later, a follow-up at most 50 business days of one workday a week,
+// 350 days, later (holidays fall in latestYear at the latest, before
+// that). Past the bounds no advice holds anyway.
+const (
+	maxThankYouWithin = 30 * 24 * time.Hour
+	maxBusinessDays   = 50
+)
 
 // The values of calendar.details.
 const (
@@ -207,18 +219,23 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 			}
 		}
 	}
-	num := func(key string, dst *int, least int) func(*yaml.Node) {
+	// num reads a whole number from least to most; the numbers of rules
+	// are business days, bounded by maxBusinessDays, or a count.
+	num := func(key string, dst *int, least, most int) func(*yaml.Node) {
 		return func(v *yaml.Node) {
 			s, ok := d.text(key, v)
 			if !ok {
 				return
 			}
 			n, err := strconv.Atoi(s)
-			if err != nil || n < least {
+			switch {
+			case err != nil || n < least:
 				d.errorf(nodePos(deref(v)), CodeConfig, "%s must be a whole number of at least %d, not %q", key, least, s)
-				return
+			case n > most:
+				d.errorf(nodePos(deref(v)), CodeConfig, "%s must be %d business days (ten weeks) at most, not %d", key, most, n)
+			default:
+				*dst = n
 			}
-			*dst = n
 		}
 	}
 	dur := func(key string, dst *time.Duration) func(*yaml.Node) {
@@ -309,11 +326,20 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 		},
 		"rules": func(v *yaml.Node) {
 			r.section("rules", v, map[string]func(*yaml.Node){
-				"thank_you_within":           dur("thank_you_within", &c.Rules.ThankYouWithin),
-				"follow_up_after_decision":   num("follow_up_after_decision", &c.Rules.FollowUpAfterDecision, 0),
-				"follow_up_without_decision": num("follow_up_without_decision", &c.Rules.FollowUpWithoutDecision, 0),
-				"follow_up_every":            num("follow_up_every", &c.Rules.FollowUpEvery, 1),
-				"max_follow_ups":             num("max_follow_ups", &c.Rules.MaxFollowUps, 0),
+				"thank_you_within": func(v *yaml.Node) {
+					switch x, ok := d.duration("thank_you_within", v); {
+					case !ok:
+					case x > maxThankYouWithin:
+						d.errorf(nodePos(deref(v)), CodeConfig, "thank_you_within must be %d days at most, not %s: a thank-you goes out within a day or two",
+							maxThankYouWithin/(24*time.Hour), strings.TrimSpace(deref(v).Value))
+					default:
+						c.Rules.ThankYouWithin = x
+					}
+				},
+				"follow_up_after_decision":   num("follow_up_after_decision", &c.Rules.FollowUpAfterDecision, 0, maxBusinessDays),
+				"follow_up_without_decision": num("follow_up_without_decision", &c.Rules.FollowUpWithoutDecision, 0, maxBusinessDays),
+				"follow_up_every":            num("follow_up_every", &c.Rules.FollowUpEvery, 1, maxBusinessDays),
+				"max_follow_ups":             num("max_follow_ups", &c.Rules.MaxFollowUps, 0, math.MaxInt),
 				"workdays": func(v *yaml.Node) {
 					days := []time.Weekday{}
 					for i, s := range d.texts("workdays", v) {

@@ -60,17 +60,29 @@ func FuzzNote(f *testing.F) {
 			if n.Company == "" || n.Date.IsZero() || len(n.Interviewers) == 0 {
 				t.Errorf("note without errors lacks a required key: %+v", n)
 			}
+			for _, s := range append([]string{n.Company, n.Role, n.ID}, n.Topics...) {
+				if st, found := findStray(s, false); found {
+					t.Errorf("%U in %q of a note without errors", st.r, s)
+				}
+			}
+			sections := []*Section{n.Unfinished}
 			for _, iv := range n.Interviewers {
 				if iv.Name == "" {
 					t.Errorf("interviewer without a name in a note without errors")
+				}
+				sections = append(sections, iv.Personal)
+			}
+			for _, s := range sections {
+				if s != nil && strings.ContainsFunc(s.Markdown, func(r rune) bool { return r != '\n' && r != '\r' && isControl(r) }) {
+					t.Errorf("a control character in a section that goes into drafts: %q", s.Markdown)
 				}
 			}
 		}
 	})
 }
 
-// FuzzParseMoment checks that what ParseMoment accepts prints and parses
-// back to the same instant.
+// FuzzParseMoment checks that what ParseMoment accepts falls in the years
+// 1900 to latestYear, and prints and parses back to the same instant.
 func FuzzParseMoment(f *testing.F) {
 	for _, s := range []string{"2026-11-18", "2026-11-18T14:00", "2026-11-18 14:00:00 +01:00", "2026-11-18t14:00:00.123z", "2026-02-30", "9999-12-31T23:59:59-14:00"} {
 		f.Add(s)
@@ -78,8 +90,11 @@ func FuzzParseMoment(f *testing.F) {
 	ny, _ := time.LoadLocation("America/New_York")
 	f.Fuzz(func(t *testing.T, s string) {
 		m, err := ParseMoment(s, ny)
-		if err != nil || m.Time.Year() > 9999 {
-			return // years past 9999 have no four-digit form to print
+		if err != nil {
+			return
+		}
+		if y := m.Time.Year(); y < 1900 || y > latestYear {
+			t.Fatalf("ParseMoment(%q) = %v, in a year it refuses", s, m.Time)
 		}
 		layout := "2006-01-02"
 		if m.HasTime {
@@ -97,9 +112,11 @@ func FuzzParseMoment(f *testing.F) {
 
 // FuzzInterviewers feeds arbitrary text to the interviewers key in each
 // of its forms: a list of strings, a link, mappings. Nothing may panic;
-// every interviewer of a note without errors has a name, and names and
-// addresses hold no control character but the tab (which a header may
-// hold), so no header can be made of them.
+// every interviewer of a note without errors has a name, and names,
+// titles and addresses hold no control character but the tab (which a
+// header may hold), so no header can be made of them, and nothing that
+// reorders or hides text (findStray), so that a To and a SUMMARY show
+// what they hold.
 func FuzzInterviewers(f *testing.F) {
 	for _, s := range []string{
 		"  - Jane Doe <jane@acme.example>\n  - \"[[Raj Patel]]\"\n",
@@ -109,6 +126,8 @@ func FuzzInterviewers(f *testing.F) {
 		"  - \"Eve\\r\\nBcc: x <e@x.y>\"\n",
 		"  - name: \"[[Raj Patel#Notes|R]]\"\n    topics: [a, b]\n",
 		"  - <>\n  - \"\"\n  - ~\n",
+		"  - \"Jane \\u202eDoe <jane@acme.example>\"\n  - name: \"Raj\\u200b\"\n    title: \"\\u2066CTO\"\n",
+		"  - مهسا رضا\u200cیی\n  - Ana 👩\u200d💻 <ana@acme.example>\n",
 	} {
 		f.Add(s)
 	}
@@ -132,9 +151,12 @@ func FuzzInterviewers(f *testing.F) {
 				if strings.TrimSpace(iv.Name) == "" {
 					t.Errorf("an interviewer without a name: %+v", iv)
 				}
-				for _, s := range []string{iv.Name, iv.Email, iv.Title, iv.Phone} {
+				for _, s := range append([]string{iv.Name, iv.Email, iv.Title, iv.Phone}, slices.Concat(iv.Topics, iv.Aliases)...) {
 					if strings.ContainsFunc(s, isControl) {
 						t.Errorf("control character in %q", s)
+					}
+					if st, found := findStray(s, false); found {
+						t.Errorf("%U in %q", st.r, s)
 					}
 				}
 				if iv.Email != "" {

@@ -5,7 +5,6 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -153,13 +152,13 @@ func decodeInterviewer(d *diags, v *yaml.Node, channel Channel, people *people) 
 }
 
 // oneLine reports an interviewer written with a control character, such
-// as a line break: a name or an address is one line, or it could add a
-// header to a mail.
+// as a line break, or another character findStray refuses: a name or an
+// address is one line, or it could add a header to a mail, and it is
+// what it shows.
 func oneLine(d *diags, pos Pos, s string) bool {
 	s = strings.TrimSpace(s)
-	if i := strings.IndexFunc(s, isControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(s[i:])
-		d.errorf(pos, CodeValue, "interviewer %q contains a control character (%U): write it on one line, without line breaks", s[:i], r)
+	if st, found := findStray(s, false); found {
+		d.errorf(pos, CodeValue, "%s", st.message("interviewer", s))
 		return false
 	}
 	return true
@@ -266,8 +265,9 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 // SplitAddress splits "Jane Doe <jane@acme.com>" into its name and address,
 // checking the address. A string without angle brackets is a name alone.
 func SplitAddress(s string) (name, email string, err error) {
-	if strings.ContainsAny(s, "\x00\r\n") {
-		return "", "", fmt.Errorf("contains a line break or a control character")
+	if st, found := findStray(s, false); found {
+		// The address too: net/mail takes any character beyond ASCII.
+		return "", "", fmt.Errorf("%s", st.message("it", s))
 	}
 	open := strings.LastIndexByte(s, '<')
 	if open < 0 || !strings.HasSuffix(s, ">") {

@@ -126,9 +126,8 @@ func (d *diags) text(key string, v *yaml.Node) (string, bool) {
 		return "", false
 	}
 	s := strings.TrimSpace(n.Value)
-	if i := strings.IndexFunc(s, isControl); i >= 0 {
-		r, _ := utf8.DecodeRuneInString(s[i:])
-		d.errorf(nodePos(deref(v)), CodeValue, "%s contains a control character (%U): write it on one line, without line breaks", key, r)
+	if st, found := findStray(s, false); found {
+		d.errorf(nodePos(deref(v)), CodeValue, "%s", st.message(key, s))
 		return "", false
 	}
 	return s, s != ""
@@ -140,15 +139,16 @@ func (d *diags) text(key string, v *yaml.Node) (string, bool) {
 func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }
 
 // textLines reads text that may span lines, such as a signature: control
-// characters other than line breaks are still refused.
+// characters other than line breaks are still refused, and so is what
+// findStray refuses in any line.
 func (d *diags) textLines(key string, v *yaml.Node) (string, bool) {
 	n := deref(v)
 	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
 		return d.text(key, v)
 	}
 	s := strings.TrimSpace(strings.ReplaceAll(n.Value, "\r\n", "\n"))
-	if strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && isControl(r) }) {
-		d.errorf(nodePos(n), CodeValue, "%s contains a control character", key)
+	if st, found := findStray(s, true); found {
+		d.errorf(nodePos(n), CodeValue, "%s", st.message(key, s))
 		return "", false
 	}
 	return s, s != ""

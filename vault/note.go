@@ -44,6 +44,11 @@ const (
 // DefaultDuration is how long an interview lasts when its note does not say.
 const DefaultDuration = time.Hour
 
+// maxDuration is the longest interview: a week, longer than any assessment
+// centre. It keeps the interview's end, and the deadline after it, within
+// the year after latestYear.
+const maxDuration = 7 * 24 * time.Hour
+
 // A Note is one interview note of the vault, decoded and checked.
 type Note struct {
 	Path         string // relative to the vault, with forward slashes
@@ -119,9 +124,12 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	}
 	if v := vals["duration"]; !isNull(v) {
 		if dur, ok := d.duration("duration", v); ok {
-			if dur == 0 {
+			switch {
+			case dur == 0:
 				d.errorf(nodePos(deref(v)), CodeDuration, "duration must be longer than zero")
-			} else {
+			case dur > maxDuration:
+				d.errorf(nodePos(deref(v)), CodeDuration, "duration %s is longer than a week: write how long the interview itself lasted, such as 1h30m", strings.TrimSpace(deref(v).Value))
+			default:
 				n.Duration = dur
 			}
 		}
@@ -160,7 +168,7 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	n.Interviewers = decodeInterviewers(d, vals["interviewers"], n.Keys["interviewers"], n.Channel, people)
 	n.Contact = n.contact(d, vals["contact"], people)
 	n.checkFollowUps(d, vals["followups"])
-	n.Unfinished = readSections(n)
+	n.Unfinished = readSections(d, n)
 	return n
 }
 

@@ -2,6 +2,7 @@ package vault
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ func ParseMoment(s string, loc *time.Location) (Moment, error) {
 	if p.err != nil {
 		return Moment{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, optionally followed by a time such as T14:00", s)
 	}
-	if year < 1900 {
+	if year < 1900 || year > latestYear {
 		return Moment{}, errEra(s)
 	}
 	if month < 1 || month > 12 {
@@ -80,14 +81,24 @@ func ParseMoment(s string, loc *time.Location) (Moment, error) {
 		zone = time.FixedZone("", off)
 	}
 	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, zone).In(loc)
-	if t.Year() < 1900 {
+	if t.Year() < 1900 || t.Year() > latestYear {
 		return Moment{}, errEra(s)
 	}
 	return Moment{Time: t, HasTime: true}, nil
 }
 
+// latestYear is the last year a date in a note or in followup.yaml may
+// fall in. Year 9999 is left to the events a date leads to: a deadline
+// days later, a follow-up weeks later, an all-day event's exclusive end,
+// each converted to UTC, must still have the four-digit year that
+// iCalendar (RFC 5545 section 3.3.4) and RFC 3339 require; a year of five
+// digits is a calendar no reader opens. maxDuration, maxThankYouWithin and
+// maxBusinessDays keep every event within that year.
+const latestYear = 9998
+
 // errEra refuses dates before 1900: zones then kept local mean time,
 // offsets in seconds that no calendar writes, and no interview is that old.
+// It refuses dates after latestYear too: no interview is that far ahead.
 func errEra(s string) error {
 	return fmt.Errorf("%q is not a date of this era: check the year", s)
 }
@@ -197,6 +208,7 @@ func (p *momentParser) offset() (int, bool) {
 // 24 hours). Negative durations are refused.
 func ParseDuration(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
+	written := s
 	if s == "0" {
 		return 0, nil
 	}
@@ -205,6 +217,9 @@ func ParseDuration(s string) (time.Duration, error) {
 		n, err := strconv.Atoi(s[:i])
 		if err != nil || n < 0 {
 			return 0, fmt.Errorf("%q is not a duration: write it like 45m, 1h30m or 2d", s)
+		}
+		if int64(n) > maxDays {
+			return 0, errTooLong(s)
 		}
 		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
 		if s == "" {
@@ -221,5 +236,17 @@ func ParseDuration(s string) (time.Duration, error) {
 	if d < 0 {
 		return 0, fmt.Errorf("%q is not a duration: it must not be negative", s)
 	}
+	if d > math.MaxInt64-days {
+		return 0, errTooLong(written)
+	}
 	return days + d, nil
+}
+
+// maxDays is the most whole days a time.Duration holds: about 292 years.
+const maxDays = math.MaxInt64 / int64(24*time.Hour)
+
+// errTooLong refuses a duration a time.Duration cannot hold, which would
+// otherwise wrap around to a negative one.
+func errTooLong(s string) error {
+	return fmt.Errorf("%q is not a duration: it is longer than followup can count", s)
 }

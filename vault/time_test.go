@@ -26,6 +26,7 @@ func TestParseMoment(t *testing.T) {
 		{"2026-1-8", "2026-01-08T00:00:00-05:00", false},
 		{" 2026-11-18 ", "2026-11-18T00:00:00-05:00", false},
 		{"2028-02-29", "2028-02-29T00:00:00-05:00", false},
+		{"9998-12-31T23:59", "9998-12-31T23:59:00-05:00", true},
 	}
 	for _, tt := range tests {
 		m, err := ParseMoment(tt.in, ny)
@@ -53,6 +54,13 @@ func TestParseMomentErrors(t *testing.T) {
 		{"2026-11-18T14:00 EST", "offset"},
 		{"2026-11-18T14:00+25:00", "offset"},
 		{"2026-11-18x", "date-time"},
+		{"1899-12-31", "era"},
+		// Year 9999 is left to the events dates lead to, which must keep
+		// four digits in UTC: the next day of 9999-12-31 is in year 10000.
+		{"9999-01-01", "era"},
+		{"9999-12-31T16:00", "era"},
+		{"9998-12-31T23:00-14:00", "era"}, // 9999-01-01 in UTC
+		{"10000-01-01", "YYYY-MM-DD"},
 	}
 	for _, tt := range tests {
 		_, err := ParseMoment(tt.in, time.UTC)
@@ -78,6 +86,12 @@ func TestParseDuration(t *testing.T) {
 		{"-1h", 0, "negative"},
 		{"an hour", 0, "45m"},
 		{"xd", 0, "45m"},
+		{"106751d", 106751 * 24 * time.Hour, ""},
+		// Beyond what a time.Duration holds: not wrapped around to a
+		// negative duration.
+		{"106752d", 0, "longer than followup can count"},
+		{"106751d23h59m", 0, "longer than followup can count"},
+		{"9999999999h", 0, "45m"},
 	}
 	for _, tt := range tests {
 		got, err := ParseDuration(tt.in)
