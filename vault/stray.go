@@ -115,3 +115,13 @@ func lead(s string, at int) string {
 	}
 	return s[:at]
 }
+
+// CheckLine returns an error naming key when the one-line value s holds a
+// character it may not (see findStray): for values given on the command
+// line, which a note must not be written with.
+func CheckLine(key, s string) error {
+	if st, ok := findStray(s, false); ok {
+		return fmt.Errorf("%s", st.message(key, s))
+	}
+	return nil
+}

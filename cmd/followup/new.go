@@ -73,6 +73,12 @@ func runNew(g *globals, args []string, stdout, stderr io.Writer) error {
 	if len(company) != 1 || strings.TrimSpace(company[0]) == "" {
 		return usagef("new: give the company once, in quotes if it has spaces: followup new \"Acme Corp\"")
 	}
+	// What new writes must pass check.
+	for key, s := range map[string]string{"the company": company[0], "--role": *role} {
+		if err := vault.CheckLine(key, s); err != nil {
+			return usagef("new: %v", err)
+		}
+	}
 	w, err := openWorkspace(g)
 	if err != nil {
 		return err
