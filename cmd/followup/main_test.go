@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,5 +123,31 @@ func TestMissingVault(t *testing.T) {
 	err := run(context.Background(), []string{"--vault", filepath.Join(t.TempDir(), "nope"), "check"}, nil, &bytes.Buffer{}, &stderr)
 	if got := exitCode(err, &stderr); got != 2 || !strings.Contains(stderr.String(), "does not exist") {
 		t.Errorf("exit %d, stderr %q; want 2 and a clear message", got, stderr.String())
+	}
+}
+
+func TestVersionLine(t *testing.T) {
+	settings := func(kv ...string) []debug.BuildSetting {
+		var s []debug.BuildSetting
+		for i := 0; i+1 < len(kv); i += 2 {
+			s = append(s, debug.BuildSetting{Key: kv[i], Value: kv[i+1]})
+		}
+		return s
+	}
+	for _, tc := range []struct {
+		info *debug.BuildInfo
+		want string
+	}{
+		{nil, "followup (devel) go1.26.8"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}}, "followup v1.2.0 go1.26.8"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261130124400-63499e5abcde+dirty"},
+			Settings: settings("vcs", "git", "vcs.revision", "63499e5abcdef0123456789", "vcs.time", "2026-11-30T12:44:00Z", "vcs.modified", "true")},
+			"followup v0.0.0-20261130124400-63499e5abcde+dirty (commit 63499e5abcde of 2026-11-30T12:44:00Z, with changes not committed) go1.26.8"},
+		{&debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: settings("vcs.revision", "abc", "vcs.modified", "false")},
+			"followup (devel) (commit abc) go1.26.8"},
+	} {
+		if got := versionLine(tc.info, "go1.26.8"); got != tc.want {
+			t.Errorf("versionLine = %q\nwant %q", got, tc.want)
+		}
 	}
 }

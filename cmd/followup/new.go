@@ -73,6 +73,12 @@ func runNew(g *globals, args []string, stdout, stderr io.Writer) error {
 	if len(company) != 1 || strings.TrimSpace(company[0]) == "" {
 		return usagef("new: give the company once, in quotes if it has spaces: followup new \"Acme Corp\"")
 	}
+	// With --edit and no editor, say so before writing anything: a second
+	// try would write a second note.
+	editor := cmpOr(os.Getenv("VISUAL"), os.Getenv("EDITOR"))
+	if *edit && editor == "" {
+		return usagef("new: --edit needs an editor: set $VISUAL or $EDITOR (export EDITOR=nano), or leave out --edit")
+	}
 	// What new writes must pass check.
 	for key, s := range map[string]string{"the company": company[0], "--role": *role} {
 		if err := vault.CheckLine(key, s); err != nil {
@@ -114,7 +120,7 @@ func runNew(g *globals, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintln(stdout, rel)
 	if *edit {
-		return openEditor(filepath.Join(w.dir, rel))
+		return openEditor(editor, filepath.Join(w.dir, rel))
 	}
 	return nil
 }
@@ -203,12 +209,8 @@ func newNote(company, role string, start, decision vault.Moment, people []string
 	return b.String()
 }
 
-// openEditor opens a file in $VISUAL or $EDITOR, as git does.
-func openEditor(file string) error {
-	editor := cmpOr(os.Getenv("VISUAL"), os.Getenv("EDITOR"))
-	if editor == "" {
-		return usagef("new: --edit needs $VISUAL or $EDITOR; the note is %s", file)
-	}
+// openEditor opens a file in editor ($VISUAL or $EDITOR), as git does.
+func openEditor(editor, file string) error {
 	// The editor may come with arguments ("code --wait"): let the shell
 	// split them, and pass the file as an argument of its own.
 	cmd := exec.Command("sh", "-c", editor+` "$1"`, "sh", file)

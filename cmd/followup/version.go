@@ -10,7 +10,8 @@ import (
 
 const versionHelp = `usage: followup version
 
-Version prints the version of followup and of the Go it was built with.
+Version prints the version of followup, the commit it was built from when
+known, and the Go it was built with.
 
 Example:
 
@@ -22,10 +23,43 @@ func runVersion(g *globals, args []string, stdout io.Writer) error {
 	if err := parseFlags(fs, g, args, stdout, versionHelp); err != nil {
 		return err
 	}
+	info, _ := debug.ReadBuildInfo()
+	fmt.Fprintln(stdout, versionLine(info, runtime.Version()))
+	return nil
+}
+
+// versionLine says which followup this is: the module's version, and the
+// commit it was built from when the build recorded it (go build and go
+// install in a clone do), with "modified" when the clone had changes.
+func versionLine(info *debug.BuildInfo, goVersion string) string {
 	version := "(devel)"
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+	if info != nil && info.Main.Version != "" {
 		version = info.Main.Version
 	}
-	fmt.Fprintf(stdout, "followup %s %s\n", version, runtime.Version())
-	return nil
+	var rev, at string
+	modified := false
+	if info != nil {
+		for _, s := range info.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value[:min(len(s.Value), 12)]
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	line := "followup " + version
+	if rev != "" {
+		line += " (commit " + rev
+		if at != "" {
+			line += " of " + at
+		}
+		if modified {
+			line += ", with changes not committed"
+		}
+		line += ")"
+	}
+	return line + " " + goVersion
 }
