@@ -21,7 +21,7 @@ func CheckOutbox(fsys fs.FS, cfg *Config) error {
 	fix := fmt.Sprintf("set outbox: in %s to a folder of its own, such as outbox", ConfigFile)
 	lstat := func(p string) (fs.FileInfo, error) { return fs.Lstat(fsys, p) }
 	exists, err := walkOutbox(lstat, dir, func(p string) error {
-		if note := interviewIn(fsys, p, false); note != "" {
+		if note := interviewIn(fsys, p, false, nil); note != "" {
 			return fmt.Errorf("the outbox %s lies in %s, a folder of interview notes (%s): %s", dir, p, note, fix)
 		}
 		return nil
@@ -32,23 +32,36 @@ func CheckOutbox(fsys fs.FS, cfg *Config) error {
 	if _, err := fs.Stat(fsys, path.Join(dir, ManifestFile)); err == nil {
 		return nil
 	}
-	if note := interviewIn(fsys, dir, true); note != "" {
+	if note := interviewIn(fsys, dir, true, nil); note != "" {
 		return fmt.Errorf("the outbox %s holds interview notes (%s), which followup would then never read: %s", dir, note, fix)
 	}
 	return nil
 }
 
+// IsVault reports whether fsys looks like a vault: it holds followup.yaml,
+// or a Markdown file meant to be an interview note where a scan reads
+// notes. A folder that is neither is most likely not the one meant (a new
+// shell that lost $FOLLOWUP_VAULT): nothing is written there.
+func IsVault(fsys fs.FS, cfg *Config) bool {
+	if _, err := fs.Stat(fsys, ConfigFile); err == nil {
+		return true
+	}
+	v := &Vault{Config: cfg}
+	return interviewIn(fsys, ".", true, v.skip) != ""
+}
+
 // interviewIn returns the path of an interview note in the folder dir (and
 // its folders when deep), as a file meant to be one: a Markdown file with
-// an interviewers key near its top. Hidden files and folders, and links,
-// are not looked at, as the scan does not read them.
-func interviewIn(fsys fs.FS, dir string, deep bool) string {
+// an interviewers key near its top. Hidden files and folders, links, and
+// what skip (when given) says to skip are not looked at, as the scan does
+// not read them.
+func interviewIn(fsys fs.FS, dir string, deep bool, skip func(string) bool) string {
 	found := ""
-	_ = fs.WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
+	_ = WalkDir(fsys, dir, func(p string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
 			return nil
-		case p != dir && strings.HasPrefix(d.Name(), "."):
+		case p != dir && (strings.HasPrefix(d.Name(), ".") || skip != nil && skip(p)):
 			if d.IsDir() {
 				return fs.SkipDir
 			}

@@ -38,6 +38,9 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	if err := w.requireVault(); err != nil {
+		return err
+	}
 	lock, err := w.lockOutbox()
 	if err != nil {
 		return err

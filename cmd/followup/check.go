@@ -41,6 +41,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	if err := w.requireVault(); err != nil {
+		return err
+	}
 	v := vault.Open(w.fsys, w.cfg)
 	v.Diagnostics = append(v.Diagnostics, v.Overdue(w.now)...)
 	// The drafts are rendered too, in memory: a template's errors are

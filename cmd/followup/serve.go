@@ -54,6 +54,9 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	err = w.loadConfig(rep)
 	var lock *vault.Lock
 	if err == nil {
+		err = w.requireVault()
+	}
+	if err == nil {
 		// Taken before listening: a second serve of one vault says so
 		// before it says where it serves.
 		lock, err = w.lockOutbox()

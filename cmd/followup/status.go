@@ -72,6 +72,9 @@ func runStatus(g *globals, args []string, stdout, stderr io.Writer) error {
 	if err := w.loadConfig(reporter{json: *asJSON, stdout: stdout, stderr: stderr}); err != nil {
 		return err
 	}
+	if err := w.requireVault(); err != nil {
+		return err
+	}
 	v := vault.Open(w.fsys, w.cfg)
 	rep := dueReport(v, w.now, *days)
 	if *asJSON {

@@ -79,6 +79,9 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	if err := w.loadConfig(rep); err != nil {
 		return err
 	}
+	if err := w.requireVault(); err != nil {
+		return err
+	}
 	// The watcher writes the outbox for as long as it runs: no other
 	// process may, or the engine's idea of the outbox would be wrong.
 	if lock == nil {

@@ -137,3 +137,17 @@ func (w *workspace) lockOutbox() (*vault.Lock, error) {
 	}
 	return vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
 }
+
+// requireVault refuses a folder that is no vault, neither followup.yaml
+// nor an interview note in it, before anything is read as notes or
+// written there.
+func (w *workspace) requireVault() error {
+	if vault.IsVault(w.fsys, w.cfg) {
+		return nil
+	}
+	dir, err := filepath.Abs(w.dir)
+	if err != nil {
+		dir = w.dir
+	}
+	return fmt.Errorf("%s is not a followup vault (no %s, no interview note): make one with \"followup init DIR\", or point at yours with --vault DIR or $FOLLOWUP_VAULT", dir, vault.ConfigFile)
+}
