@@ -18,9 +18,10 @@ const initHelp = `usage: followup init [DIR]
 
 Init makes DIR (default: the vault, else the current folder) a new vault:
 a commented followup.yaml to fill in, templates/ with the default
-templates to edit, interviews/ with one example note, a .gitignore and a
-.gitattributes. It refuses a folder that already holds a vault and never
-overwrites a file.
+templates to edit and an example interview note to copy (templates are
+never read as notes, so the example schedules nothing), an empty
+interviews/ folder, a .gitignore and a .gitattributes. It refuses a
+folder that already holds a vault and never overwrites a file.
 
 Example:
 
@@ -49,7 +50,7 @@ func runInit(g *globals, args []string, stdout io.Writer) error {
 		{vault.ConfigFile, []byte(initConfig)},
 		{".gitignore", []byte(initGitignore)},
 		{".gitattributes", []byte(initGitattributes)},
-		{"interviews/" + now.Format("2006-01-02") + "-example-corp.md", []byte(initNote(now))},
+		{"templates/" + initExample, []byte(initNote(now))},
 	}
 	for _, name := range render.TemplateNames {
 		text, err := render.Defaults(name)
@@ -67,8 +68,12 @@ func runInit(g *globals, args []string, stdout io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "created %s\n", filepath.Join(dir, filepath.FromSlash(f.name)))
 	}
-	fmt.Fprintf(stdout, "\nNext: put your name, address and signature into %s, then\n\tfollowup --vault %s new \"Company\" --with \"Name <address>\"\n",
-		filepath.Join(dir, vault.ConfigFile), dir)
+	if err := os.MkdirAll(filepath.Join(dir, "interviews"), 0o755); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s\n", filepath.Join(dir, "interviews")+string(filepath.Separator))
+	fmt.Fprintf(stdout, "\nNext: put your name, address and signature into %s; after an interview,\n\tfollowup --vault %s new \"Company\" --with \"Name <address>\" --edit\n(%s shows a finished note).\n",
+		filepath.Join(dir, vault.ConfigFile), dir, filepath.Join(dir, "templates", initExample))
 	return nil
 }
 
@@ -159,10 +164,17 @@ const initGitattributes = `# Mail drafts and calendars use CRLF line endings by 
 *.eml -text
 `
 
-// initNote is the example interview note of a new vault, dated now: a
-// draft, so that nothing is sent on its behalf until it is filled in.
+// initExample is the example interview note a new vault holds, in its
+// templates folder: never read as a note, so it puts no deadline into the
+// user's calendar or status.
+const initExample = "interview-example.md"
+
+// initNote is the example interview note of a new vault, dated now.
 func initNote(now time.Time) string {
 	return fmt.Sprintf(`---
+# An example of an interview note, to learn the format from or to copy.
+# followup never reads this folder as notes, so this one schedules nothing:
+# your notes go into interviews/ (followup new writes one for you).
 company: Example Corp
 role: Backend Engineer
 date: %s

@@ -85,6 +85,11 @@ func runStatus(g *globals, args []string, stdout, stderr io.Writer) error {
 		_, err = fmt.Fprintf(stdout, "%s\n", b)
 		return err
 	}
+	if len(v.Notes)+len(v.Failed) == 0 {
+		// A new vault: nothing can be due, and the next step is a note.
+		fmt.Fprintf(stdout, "No interview notes yet. After an interview, start its note with\n\tfollowup new \"Company\" --role \"Role\" --with \"Name <address>\" --edit\n(%s is an example to copy).\n", path.Join(w.cfg.Templates, initExample))
+		return nil
+	}
 	printStatus(stdout, rep, useColour(stdout))
 	if len(v.Failed) > 0 {
 		fmt.Fprintf(stderr, "followup: %s not read: run followup check\n", plural(len(v.Failed), "note"))
