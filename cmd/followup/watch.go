@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -108,6 +109,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		publishedBy     *engine
 		publishedWrites int
 	)
+	var said warnings
 	rebuild := func(paths []string) error {
 		now, err := currentTime(g.now, os.Getenv("SOURCE_DATE_EPOCH"), w.cfg.Zone)
 		if err != nil {
@@ -131,11 +133,12 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		quiet := p != nil && !fresh && len(p.Changed) == 0 && p.Rendered == 0 && p.Sync.Written+p.Sync.Removed == 0
 		if p != nil && !quiet {
 			if fresh {
-				_ = rep.report(p.Diags) // the first build: every problem
+				said = warnings{}
+				_ = rep.report(said.news(p.Diags, nil)) // the first build: every problem
 			} else {
-				_ = rep.report(slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
+				_ = rep.report(said.news(slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
 					return !p.Touched[d.Path] && !strings.HasPrefix(d.Path, w.cfg.Outbox+"/")
-				}))
+				}), p.Touched))
 			}
 			if reason != "" {
 				p.Changed = []string{reason} // everything, because of it
@@ -235,6 +238,39 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 			}
 		}
 	}
+}
+
+// warnings holds, by path, the warnings a watcher printed last, so that a
+// save prints a warning again only when it is new or changed (the overdue
+// ones would otherwise come back with every save of their note).
+type warnings map[string]map[string]bool
+
+// news returns the diagnostics of ds to print: every error, and the
+// warnings not printed for their path last time. It then records ds's
+// warnings as the last printed for their paths, and for the paths
+// touched (rebuilt) that have none now.
+func (w warnings) news(ds []vault.Diagnostic, touched map[string]bool) []vault.Diagnostic {
+	now := map[string]map[string]bool{}
+	for p := range touched {
+		now[p] = map[string]bool{}
+	}
+	var out []vault.Diagnostic
+	for _, d := range ds {
+		if now[d.Path] == nil {
+			now[d.Path] = map[string]bool{}
+		}
+		if d.Severity != vault.Warning {
+			out = append(out, d)
+			continue
+		}
+		key := d.String()
+		now[d.Path][key] = true
+		if !w[d.Path][key] {
+			out = append(out, d)
+		}
+	}
+	maps.Copy(w, now)
+	return out
 }
 
 // reloadConfig reads followup.yaml again; when it is good, the engine

@@ -382,3 +382,40 @@ func outboxFiles(t *testing.T, dir string) []string {
 	}
 	return names
 }
+
+// TestWarningsSaidOnce: a watcher prints a warning again only when it is
+// new or changed since the last rebuild of its note; errors every time.
+func TestWarningsSaidOnce(t *testing.T) {
+	warn := func(p, msg string) vault.Diagnostic {
+		return vault.Diagnostic{Path: p, Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeOverdue, Message: msg}
+	}
+	a4, a5 := warn("a.md", "due 4 days ago"), warn("a.md", "due 5 days ago")
+	b := warn("b.md", "due 1 day ago")
+	e := vault.Diagnostic{Path: "a.md", Line: 2, Col: 1, Severity: vault.Error, Code: vault.CodeSyntax, Message: "broken"}
+	touched := func(ps ...string) map[string]bool {
+		m := map[string]bool{}
+		for _, p := range ps {
+			m[p] = true
+		}
+		return m
+	}
+	said := warnings{}
+	steps := []struct {
+		ds      []vault.Diagnostic
+		touched map[string]bool
+		want    []vault.Diagnostic
+	}{
+		{[]vault.Diagnostic{a4, b}, nil, []vault.Diagnostic{a4, b}},             // the first build
+		{[]vault.Diagnostic{a4}, touched("a.md"), nil},                          // a.md saved: nothing new
+		{[]vault.Diagnostic{a5, e}, touched("a.md"), []vault.Diagnostic{a5, e}}, // changed, and an error
+		{[]vault.Diagnostic{a5, e}, touched("a.md"), []vault.Diagnostic{e}},     // the error again
+		{nil, touched("a.md"), nil},                                             // fixed
+		{[]vault.Diagnostic{a5}, touched("a.md"), []vault.Diagnostic{a5}},       // back: new again
+		{[]vault.Diagnostic{b}, touched("b.md"), nil},                           // b.md untouched till now
+	}
+	for i, s := range steps {
+		if got := said.news(s.ds, s.touched); !slices.Equal(got, s.want) {
+			t.Errorf("step %d: printed %v, want %v", i, got, s.want)
+		}
+	}
+}
