@@ -13,6 +13,10 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"followup/vault"
 )
@@ -262,7 +266,9 @@ func TestSlug(t *testing.T) {
 	tests := map[string]string{
 		"Jane Doe": "jane-doe", "Zoë Müller": "zoe-muller", "José Álvarez": "jose-alvarez", "O'Brien": "o-brien",
 		"../../etc/passwd": "etc-passwd", "": "untitled", "   ": "untitled", "CON": "con-", "lpt1": "lpt1-",
-		"王小明": "untitled", "Straße": "strasse", "Søn Æble Łódź": "son-aeble-lodz", strings.Repeat("a", 100): strings.Repeat("a", 60),
+		"王小明": "王小明", "李小龍": "李小龍", "Δήμητρα Παπαδοπούλου": "δήμητρα-παπαδοπούλου", "Иван Петров": "иван-петров",
+		"प्रिया शर्मा": "प्रिया-शर्मा", "محمد\u200cرضا": "محمدرضا", "☃☃": "untitled", strings.Repeat("龍", 30): strings.Repeat("龍", 20),
+		"Straße": "strasse", "Søn Æble Łódź": "son-aeble-lodz", strings.Repeat("a", 100): strings.Repeat("a", 60),
 		"2026-11-18 Acme Corp": "2026-11-18-acme-corp", "..": "untitled",
 	}
 	for in, want := range tests {
@@ -365,4 +371,27 @@ func TestFollowUps(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzSlug checks that any name gives a safe file name: valid UTF-8 in
+// NFC, letters, digits, marks and single inner dashes only, at most
+// maxSlug bytes, never a name Windows reserves.
+func FuzzSlug(f *testing.F) {
+	for _, s := range []string{"Jane Doe", "李小龍", "प्रिया शर्मा", "Zoë\u200d", "a/b\\c:d", "..", strings.Repeat("ή", 40)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		slug := Slug(name)
+		if !utf8.ValidString(slug) || !norm.NFC.IsNormalString(slug) || len(slug) > maxSlug || slug == "" {
+			t.Fatalf("Slug(%q) = %q: not a valid name", name, slug)
+		}
+		if reserved[slug] || strings.HasPrefix(slug, "-") || strings.HasSuffix(slug, "-") || strings.Contains(slug, "--") {
+			t.Fatalf("Slug(%q) = %q", name, slug)
+		}
+		for _, r := range slug {
+			if r != '-' && !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.In(r, unicode.Mn, unicode.Mc, unicode.Me) {
+				t.Fatalf("Slug(%q) = %q holds %U", name, slug, r)
+			}
+		}
+	})
 }
