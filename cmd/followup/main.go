@@ -1,5 +1,5 @@
 // Command followup turns interview notes into thank-you drafts and a
-// calendar of follow-ups. See README.md and SPEC.md for the vault format.
+// calendar of follow-ups. See README.md and docs/ for the vault format.
 package main
 
 import (
