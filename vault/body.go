@@ -33,22 +33,43 @@ type heading struct {
 }
 
 // readSections finds the personal part of every interviewer and the
-// "Unfinished business" section in n's body, with goldmark's parser, and
-// returns the latter. A control character in either is an error at its
-// place: the drafts are made of them.
+// "Unfinished business" sections in n's body, with goldmark's parser, and
+// returns the one meant for everyone. An "Unfinished business" heading
+// inside a person's section (at a deeper level) is that person's alone.
+// A heading that thanks someone not in interviewers is a warning. A
+// control character in any of them is an error at its place: the drafts
+// are made of them.
 func readSections(d *diags, n *Note) *Section {
 	hs := headings(n.Body)
 	// Which heading names whom: nil for an ordinary heading, unfinished
-	// for "Unfinished business".
+	// for an "Unfinished business" meant for everyone, and the person's
+	// own mark for one inside their section.
 	unfinishedMark := &Interviewer{}
 	names := newNameIndex(n.Interviewers)
 	owner := make([]*Interviewer, len(hs))
+	ownUnfinished := map[*Interviewer]*Interviewer{} // a person's mark: the person
+	var within *Interviewer                          // the person whose section the heading is in
+	withinLevel := 0
 	for i, h := range hs {
+		if within != nil && h.level <= withinLevel {
+			within = nil
+		}
 		name := headingName(h.text)
-		if strings.EqualFold(name, "unfinished business") {
+		switch {
+		case strings.EqualFold(name, "unfinished business") && within != nil:
+			mark := &Interviewer{Name: within.Name}
+			ownUnfinished[mark] = within
+			owner[i] = mark
+		case strings.EqualFold(name, "unfinished business"):
 			owner[i] = unfinishedMark
-		} else {
+		default:
 			owner[i] = names.lookup(name)
+			if owner[i] != nil {
+				within, withinLevel = owner[i], h.level
+			} else if who, ok := thanked(h.text); ok {
+				d.warnf(Pos{n.BodyLine - 1 + newLineIndex(n.Body).line(h.start), 1}, CodeUnlisted, "",
+					"this heading thanks %s, who is not in interviewers: add them to interviewers to write them a note of their own (thank everyone you spoke with)", who)
+			}
 		}
 	}
 	lines := newLineIndex(n.Body)
@@ -67,7 +88,8 @@ func readSections(d *diags, n *Note) *Section {
 				break
 			}
 		}
-		checkControls(d, n, lines, h.end, max(end, h.end), owner[i] == unfinishedMark, owner[i].Name)
+		_, own := ownUnfinished[owner[i]]
+		checkControls(d, n, lines, h.end, max(end, h.end), owner[i] == unfinishedMark || own, owner[i].Name)
 		md, start := sectionText(n.Body[h.end:max(end, h.end)])
 		if sections[owner[i]] == nil {
 			// A second heading for the same person adds to the first.
@@ -80,12 +102,47 @@ func readSections(d *diags, n *Note) *Section {
 	}
 	for who, s := range sections {
 		s.Markdown = strings.Join(parts[who], "\n\n")
-		if who == unfinishedMark {
-			continue
+		switch person, own := ownUnfinished[who]; {
+		case who == unfinishedMark:
+		case own && person.Unfinished == nil:
+			person.Unfinished = s
+		case own:
+			person.Unfinished.Markdown = strings.TrimSpace(person.Unfinished.Markdown + "\n\n" + s.Markdown)
+		default:
+			who.Personal = s
 		}
-		who.Personal = s
 	}
 	return sections[unfinishedMark]
+}
+
+// thanked returns whom a heading thanks, when it starts with "Thank you",
+// "Thank-you" or "Thanks" and goes on with what reads as a name: words
+// that start with a capital letter ("Thanks – Maria Gomez"), not "Thank
+// you notes" or "Thanks to everyone".
+func thanked(h string) (string, bool) {
+	lower := strings.ToLower(strings.TrimSpace(h))
+	for _, p := range []string{"thank-you", "thank you", "thanks"} {
+		if !strings.HasPrefix(lower, p) {
+			continue
+		}
+		rest := strings.TrimSpace(h)[len(p):]
+		if rest != "" && isLetter(rest) {
+			return "", false // "Thanksgiving"
+		}
+		name := headingName(rest)
+		words := strings.Fields(name)
+		if len(words) == 0 || len(words) > 5 {
+			return "", false
+		}
+		for i, w := range words {
+			r := []rune(w)[0]
+			if !unicode.IsUpper(r) && !(i > 0 && particles[strings.ToLower(w)]) {
+				return "", false
+			}
+		}
+		return name, true
+	}
+	return "", false
 }
 
 // checkControls reports the first control character between the body's
@@ -135,7 +192,10 @@ type nameIndex struct {
 func newNameIndex(ivs []*Interviewer) nameIndex {
 	x := nameIndex{full: map[string]*Interviewer{}, other: map[string]*Interviewer{}}
 	for _, iv := range ivs {
-		for _, name := range []string{iv.Name, trimName(iv.Name)} {
+		pn := ParseName(iv.Name)
+		// "## Jane van der Berg" and "## Dr. van der Berg" are the
+		// sections of Dr. Jane van der Berg.
+		for _, name := range []string{iv.Name, trimName(iv.Name), pn.Plain(), pn.Formal()} {
 			if k := foldName(name); x.full[k] == nil {
 				x.full[k] = iv
 			}

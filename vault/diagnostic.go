@@ -45,13 +45,14 @@ const (
 	CodeEarlyFollowUp = "early-follow-up" // a follow-up logged before the decision date
 	CodeOverdue       = "overdue"         // a thank-you past its deadline
 	CodeManifest      = "manifest"        // the outbox's manifest missing, damaged, or naming what is not ours
+	CodeUnlisted      = "unlisted"        // a heading thanks someone who is not in interviewers
 )
 
 // WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.
 var WarningCodes = []string{
 	"broken-link", "early-follow-up", "edited-output", "form-letter", "length",
 	"manifest", "misspelled-name", "missing-email", "overdue", "person-note", "placeholder",
-	"spelling", "symlink", "tone", "unknown-key",
+	"spelling", "symlink", "tone", "unknown-key", "unlisted",
 }
 
 // A Diagnostic is one problem found in a file of the vault, at a position

@@ -22,21 +22,31 @@ type Interviewer struct {
 	Person   string   // vault path of the linked person note, or ""
 	Pos      Pos      // where the interviewer is written
 	Personal *Section // the personal part from the body, or nil
+	// Unfinished is the "Unfinished business" written inside the person's
+	// own section, for their note only, or nil.
+	Unfinished *Section
 }
 
-// FirstName returns the first word of the name.
+// FirstName returns what the interviewer is called by: the first given
+// name ("Jane" for "Dr. Jane van der Berg"), else the honorific and the
+// surname ("Mr. O'Brien"), else the name as written ("HR").
 func (iv *Interviewer) FirstName() string {
-	first, _, _ := strings.Cut(iv.Name, " ")
-	return first
+	n := ParseName(iv.Name)
+	switch {
+	case !n.Person:
+		return iv.Name
+	case n.Given != "":
+		first, _, _ := strings.Cut(n.Given, " ")
+		return first
+	case n.Formal() != "":
+		return n.Formal()
+	}
+	return iv.Name
 }
 
-// LastName returns the last word of the name, or "" for a single name.
-func (iv *Interviewer) LastName() string {
-	if i := strings.LastIndexByte(iv.Name, ' '); i >= 0 {
-		return iv.Name[i+1:]
-	}
-	return ""
-}
+// LastName returns the surname with its particles ("van der Berg"), or ""
+// for a single name or a name that is not a person's.
+func (iv *Interviewer) LastName() string { return ParseName(iv.Name).Surname }
 
 // answersTo reports whether s names iv: the full name, the first name or an
 // alias, ignoring case and accents.

@@ -159,6 +159,9 @@ func dumpNotes(v *Vault) string {
 			if s := iv.Personal; s != nil {
 				fmt.Fprintf(&b, "\t\tpersonal %q at %d, text at %d: %q\n", s.Heading, s.Pos.Line, s.Line, s.Markdown)
 			}
+			if s := iv.Unfinished; s != nil {
+				fmt.Fprintf(&b, "\t\tunfinished, theirs only, at %d, text at %d: %q\n", s.Pos.Line, s.Line, s.Markdown)
+			}
 		}
 		if n.Contact != nil {
 			fmt.Fprintf(&b, "\tcontact=%q\n", n.Contact.Name)
