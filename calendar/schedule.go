@@ -152,12 +152,12 @@ func Deadline(n *vault.Note, r Rules) time.Time {
 
 // NextFollowUp returns the next follow-up of n: its number (from 1) and
 // day, or number 0 for the status check, and false when none is due:
-// once they answered, once the outcome is not pending, or after the status
+// once follow-ups are over (vault.Note.FollowUpsOver), or after the status
 // check. It is never before the first follow-up day, which comes
 // follow_up_after_decision business days after the decision date, or
 // follow_up_without_decision after the interview.
 func NextFollowUp(n *vault.Note, r Rules) (num int, day Date, ok bool) {
-	if n.Outcome != vault.Pending || !n.HeardBack.IsZero() {
+	if n.FollowUpsOver() {
 		return 0, Date{}, false
 	}
 	first := BusinessDays(DateOf(n.Date.Time), r.FollowUpWithoutDecision, r)

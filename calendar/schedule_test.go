@@ -107,6 +107,8 @@ func TestNextFollowUp(t *testing.T) {
 		{"after the status check", "date: 2026-11-18T10:00\nfollowups: [2026-11-30, 2026-12-07, 2026-12-14]\n", 0, ""},
 		{"never before the decision", "date: 2026-11-18T10:00\ndecision_date: 2026-12-10\nfollowups: [2026-11-19]\n", 2, "2026-12-14"},
 		{"heard back", "date: 2026-11-18T10:00\nheard_back: 2026-11-20\n", 0, ""},
+		{"heard back before the decision", "date: 2026-11-18T10:00\ndecision_date: 2026-11-25\nheard_back: 2026-11-19\n", 1, "2026-11-30"},
+		{"heard back after the decision", "date: 2026-11-18T10:00\ndecision_date: 2026-11-25\nheard_back: 2026-11-26\n", 0, ""},
 		{"rejected", "date: 2026-11-18T10:00\noutcome: rejected\n", 0, ""},
 		{"next round", "date: 2026-11-18T10:00\noutcome: next-round\n", 0, ""},
 	}
@@ -139,7 +141,11 @@ func TestScheduleKinds(t *testing.T) {
 			[]string{"n/interview@followup", "n/follow-up-1@followup"}},
 		{"offer", "date: 2026-11-18T10:00\ndecision_date: 2026-11-20\nsent: 2026-11-18\noutcome: offer\n",
 			[]string{"n/interview@followup"}},
-		{"heard back, still pending", "date: 2026-11-18T10:00\ndecision_date: 2026-11-20\nsent: 2026-11-18\nheard_back: 2026-11-19\n",
+		// A reply to the thank-you, before the decision date: the decision
+		// and the follow-ups are still to come.
+		{"heard back before the decision", "date: 2026-11-18T10:00\ndecision_date: 2026-11-20\nsent: 2026-11-18\nheard_back: 2026-11-19\n",
+			[]string{"n/interview@followup", "n/decision@followup", "n/follow-up-1@followup"}},
+		{"heard back on the decision date", "date: 2026-11-18T10:00\ndecision_date: 2026-11-20\nsent: 2026-11-18\nheard_back: 2026-11-20\n",
 			[]string{"n/interview@followup", "n/decision@followup"}},
 		{"own id", "date: 2026-11-18T10:00\nid: acme-1\nstatus: sent\nfollowups: [2026-11-30, 2026-12-07]\n",
 			[]string{"acme-1/interview@followup", "acme-1/status-check@followup"}},

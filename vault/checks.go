@@ -109,7 +109,7 @@ func (v *Vault) checkAddresses(check []*Note, linkedTo func() map[string]*Person
 		}
 		// Follow-ups go to the contact while the outcome is pending.
 		c := n.Contact
-		if c == nil || c.Channel != Email || c.Email != "" || n.Outcome != Pending || !n.HeardBack.IsZero() {
+		if c == nil || c.Channel != Email || c.Email != "" || n.FollowUpsOver() {
 			continue
 		}
 		if n.Status == Sent || !slices.Contains(n.Interviewers, c) {

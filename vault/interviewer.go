@@ -22,6 +22,8 @@ type Interviewer struct {
 	Person   string   // vault path of the linked person note, or ""
 	Pos      Pos      // where the interviewer is written
 	Personal *Section // the personal part from the body, or nil
+	Greeting string   // how the note greets them ("Hi Sam"), when the note says
+	Fit      string   // why the candidate fits, for this person only (Markdown), or ""
 	// Unfinished is the "Unfinished business" written inside the person's
 	// own section, for their note only, or nil.
 	Unfinished *Section
@@ -64,7 +66,7 @@ func (iv *Interviewer) answersTo(s string) bool {
 }
 
 // InterviewerKeys are the keys of the mapping form of an interviewer.
-var InterviewerKeys = []string{"name", "title", "email", "phone", "topics", "channel", "aliases"}
+var InterviewerKeys = []string{"name", "title", "email", "phone", "topics", "channel", "aliases", "greeting", "fit"}
 
 var channels = []string{string(Email), string(Letter), string(Call)}
 
@@ -268,6 +270,12 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 	iv.Aliases = append(iv.Aliases, d.texts("aliases", vals["aliases"])...)
 	if s, ok := d.enum("channel", vals["channel"], channels...); ok {
 		iv.Channel = Channel(s)
+	}
+	if s, ok := d.text("greeting", vals["greeting"]); ok {
+		iv.Greeting = strings.TrimRight(s, ",:")
+	}
+	if s, ok := d.textLines("fit", vals["fit"]); ok {
+		iv.Fit = s
 	}
 	return true
 }

@@ -69,6 +69,7 @@ type Note struct {
 	Outcome      Outcome
 	Contact      *Interviewer // who follow-ups go to
 	Unfinished   *Section     // the "Unfinished business" section, or nil
+	Fit          string       // why the candidate fits this role (Markdown), or
 	Body         []byte       // the Markdown after the front matter
 	BodyLine     int          // the file line on which Body starts
 	Keys         map[string]Pos
@@ -84,10 +85,25 @@ func (n *Note) End() time.Time {
 	return n.Date.Time.Add(n.Duration)
 }
 
+// FollowUpsOver reports whether follow-ups have ended for n: once the
+// outcome is decided, or once they answered on or after the decision date
+// (or at all, when the note gives none). An answer before the decision
+// date is a reply to the thank-you: the decision is still to come, and so
+// are the follow-ups if it does not.
+func (n *Note) FollowUpsOver() bool {
+	if n.Outcome != Pending {
+		return true
+	}
+	if n.HeardBack.IsZero() {
+		return false
+	}
+	return n.Decision.IsZero() || !before(n.HeardBack, n.Decision)
+}
+
 // NoteKeys are the front matter keys of SPEC "Front matter".
 var NoteKeys = []string{
 	"company", "role", "date", "timezone", "duration", "decision_date", "status", "sent",
-	"channel", "interviewers", "topics", "followups", "heard_back", "outcome", "contact", "id",
+	"channel", "interviewers", "topics", "followups", "heard_back", "outcome", "contact", "id", "fit",
 }
 
 // decodeNote reads an interview note from its front matter root, reporting
@@ -164,6 +180,9 @@ func decodeNote(d *diags, path string, h *header, defaultZone *time.Location, pe
 	}
 	if s, ok := d.text("id", vals["id"]); ok {
 		n.ID = s
+	}
+	if s, ok := d.textLines("fit", vals["fit"]); ok {
+		n.Fit = s
 	}
 	n.Interviewers = decodeInterviewers(d, vals["interviewers"], n.Keys["interviewers"], n.Channel, people)
 	n.Contact = n.contact(d, vals["contact"], people)
