@@ -189,6 +189,9 @@ func (a *Assembler) Vault(shown map[string]bool) *Vault {
 		}
 	}
 	v.checkAddresses(check, a.linked, a.contactList)
+	if shown == nil {
+		v.checkCandidate()
+	}
 	v.Diagnostics = slices.DeleteFunc(v.Diagnostics, func(d Diagnostic) bool {
 		return d.Severity == Warning && a.cfg.Disabled(d.Code)
 	})

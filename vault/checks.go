@@ -302,3 +302,33 @@ func formatHours(d time.Duration) string {
 	}
 	return "less than an hour"
 }
+
+// checkCandidate warns, once for the vault, when a ready note's drafts
+// would go out unsigned (no candidate.name) or, on the e-mail channel,
+// without a From (no candidate.email).
+func (v *Vault) checkCandidate() {
+	c := v.Config.Candidate
+	var noName, noEmail bool
+	for _, n := range v.Notes {
+		if n.Status != Ready {
+			continue
+		}
+		noName = noName || c.Name == ""
+		for _, iv := range n.Interviewers {
+			noEmail = noEmail || c.Email == "" && iv.Channel == Email
+		}
+	}
+	var missing, effect string
+	switch {
+	case noName && noEmail:
+		missing, effect = "candidate.name and candidate.email are", "the drafts are unsigned and the e-mails have no From"
+	case noName:
+		missing, effect = "candidate.name is", "the drafts are unsigned"
+	case noEmail:
+		missing, effect = "candidate.email is", "the e-mails have no From"
+	default:
+		return
+	}
+	v.Diagnostics = append(v.Diagnostics, Diagnostic{Path: ConfigFile, Line: 1, Col: 1, Severity: Warning, Code: CodeCandidate,
+		Message: fmt.Sprintf("%s not set, so %s: fill in candidate: in %s", missing, effect, ConfigFile)})
+}

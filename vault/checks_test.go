@@ -1,6 +1,8 @@
 package vault
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -43,7 +45,9 @@ func TestMissingEmailFromPersonNotes(t *testing.T) {
 		"people/Jane Doe.md": {Data: []byte("---\ncompany: Acme Corp\nemail: jdoe@acme.com\n---\n")},
 		"n.md":               {Data: []byte("---\ncompany: Acme Corp\ndate: 2026-11-18\nstatus: ready\ninterviewers:\n  - Raj Patel\n---\n## Raj\nThanks.\n")},
 	}
-	v := Open(fsys, DefaultConfig(time.UTC))
+	cfg := DefaultConfig(time.UTC)
+	cfg.Candidate.Name, cfg.Candidate.Email = "Alex Rivera", "alex@example.com"
+	v := Open(fsys, cfg)
 	if len(v.Diagnostics) != 1 || v.Diagnostics[0].Suggestion != "rpatel@acme.com" || v.Diagnostics[0].Line != 6 {
 		t.Errorf("diagnostics %v, want one missing-email at 6:5 suggesting rpatel@acme.com, from a person note nobody links to", v.Diagnostics)
 	}
@@ -82,5 +86,42 @@ func TestEarlyFollowUp(t *testing.T) {
 	v := Open(fsys, DefaultConfig(time.UTC))
 	if len(v.Diagnostics) != 1 || v.Diagnostics[0].Code != CodeEarlyFollowUp || v.Diagnostics[0].Line != 7 || v.Diagnostics[0].Col != 5 {
 		t.Errorf("diagnostics %v, want early-follow-up at 7:5 only (the one on the 26th is after the decision)", v.Diagnostics)
+	}
+}
+
+// TestCandidate: one warning for the vault when a ready note's drafts
+// would be unsigned or, by e-mail, have no From; none for drafts, or for
+// letters without the candidate's address.
+func TestCandidate(t *testing.T) {
+	ready := "---\ncompany: Acme\ndate: 2026-11-18\nstatus: ready\nchannel: %s\ninterviewers: [Jane Doe <jane@acme.example>, Raj Patel <raj@acme.example>]\n---\n"
+	tests := []struct {
+		name, email, channel, status string
+		want                         string
+	}{
+		{"", "", "email", "ready", "candidate.name and candidate.email are not set, so the drafts are unsigned and the e-mails have no From"},
+		{"Alex", "", "email", "ready", "candidate.email is not set, so the e-mails have no From"},
+		{"", "alex@example.com", "email", "ready", "candidate.name is not set, so the drafts are unsigned"},
+		{"Alex", "", "letter", "ready", ""},
+		{"", "", "email", "draft", ""},
+		{"Alex", "alex@example.com", "email", "ready", ""},
+	}
+	for _, tt := range tests {
+		cfg := DefaultConfig(time.UTC)
+		cfg.Candidate.Name, cfg.Candidate.Email = tt.name, tt.email
+		note := strings.Replace(fmt.Sprintf(ready, tt.channel), "status: ready", "status: "+tt.status, 1)
+		v := Open(fstest.MapFS{"a.md": {Data: []byte(note)}, "b.md": {Data: []byte(note)}}, cfg)
+		var got []string
+		for _, d := range v.Diagnostics {
+			if d.Code == CodeCandidate {
+				got = append(got, d.String())
+			}
+		}
+		want := []string{}
+		if tt.want != "" {
+			want = []string{"followup.yaml:1:1: warning: " + tt.want + ": fill in candidate: in followup.yaml [candidate]"}
+		}
+		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%+v: %q, want %q", tt, got, want)
+		}
 	}
 }

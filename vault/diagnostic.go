@@ -46,11 +46,12 @@ const (
 	CodeOverdue       = "overdue"         // a thank-you past its deadline
 	CodeManifest      = "manifest"        // the outbox's manifest missing, damaged, or naming what is not ours
 	CodeUnlisted      = "unlisted"        // a heading thanks someone who is not in interviewers
+	CodeCandidate     = "candidate"       // a ready note while the candidate's name or address is unset
 )
 
 // WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.
 var WarningCodes = []string{
-	"broken-link", "early-follow-up", "edited-output", "form-letter", "length",
+	"broken-link", "candidate", "early-follow-up", "edited-output", "form-letter", "length",
 	"manifest", "misspelled-name", "missing-email", "overdue", "person-note", "placeholder",
 	"spelling", "symlink", "tone", "unknown-key", "unlisted",
 }
