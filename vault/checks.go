@@ -280,10 +280,7 @@ func Overdue(dues []Due, now time.Time, cfg *Config) []Diagnostic {
 			zones[d.Zone] = zone
 		}
 		late := now.Sub(d.Deadline)
-		due := d.Deadline.In(zone).Format("Mon 2 Jan 15:04")
-		if d.DateOnly {
-			due = "by the end of " + d.Deadline.In(zone).Add(-time.Minute).Format("Mon 2 Jan")
-		}
+		due := DueText(d.Deadline, zone, cfg.Zone, d.DateOnly)
 		ds = append(ds, Diagnostic{Path: d.Path, Line: max(d.Pos.Line, 1), Col: max(d.Pos.Col, 1), Severity: Warning, Code: CodeOverdue,
 			Message: fmt.Sprintf("the thank-you notes to %s were due %s, %s ago: send them now, then set status: sent",
 				d.Company, due, formatHours(late))})
@@ -331,4 +328,21 @@ func (v *Vault) checkCandidate() {
 	}
 	v.Diagnostics = append(v.Diagnostics, Diagnostic{Path: ConfigFile, Line: 1, Col: 1, Severity: Warning, Code: CodeCandidate,
 		Message: fmt.Sprintf("%s not set, so %s: fill in candidate: in %s", missing, effect, ConfigFile)})
+}
+
+// DueText says when a thank-you deadline t is, as check and status both
+// show it: at the clock time of the note's zone, "Sat 21 Nov 15:00", with
+// the zone's abbreviation ("Sat 21 Nov 15:00 GMT") when the note's zone
+// is not the vault's; for an interview without a time, "by the end of"
+// its next day.
+func DueText(t time.Time, noteZone, vaultZone *time.Location, dateOnly bool) string {
+	t = t.In(noteZone)
+	if dateOnly {
+		return "by the end of " + t.Add(-time.Minute).Format("Mon 2 Jan")
+	}
+	s := t.Format("Mon 2 Jan 15:04")
+	if noteZone.String() != vaultZone.String() {
+		s += " " + t.Format("MST")
+	}
+	return s
 }

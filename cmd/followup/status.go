@@ -44,6 +44,7 @@ type dueItem struct {
 	Note      string   `json:"note"`
 	Draft     string   `json:"draft,omitempty"` // the file to send, relative to the vault
 	when      time.Time
+	text      string // when, as people read it: the thank-you deadline as check says it
 }
 
 // statusReport is the JSON of status, a stable shape for scripts.
@@ -124,6 +125,7 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 			it := base
 			it.Kind, it.when = "thank-you", deadline
 			it.Due = deadline.In(zone).Format(time.RFC3339)
+			it.text = vault.DueText(deadline, n.Zone, zone, !n.Date.HasTime)
 			hours := float64(deadline.Sub(now).Round(time.Minute)) / float64(time.Hour)
 			it.HoursLeft = &hours
 			for _, iv := range n.Interviewers {
@@ -144,8 +146,14 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 			if n.Contact != nil {
 				it.People = []string{n.Contact.Name}
 			}
-			if n.Status == vault.Ready || n.Status == vault.Sent {
-				it.Draft = outbox + "/" + name + ".eml"
+			if n.Contact != nil && (n.Status == vault.Ready || n.Status == vault.Sent) {
+				// The draft to send: the e-mail, or the letter or talking
+				// points to print, as render makes them for the channel.
+				ext := ".eml"
+				if n.Contact.Channel != vault.Email {
+					ext = ".html"
+				}
+				it.Draft = outbox + "/" + name + ext
 			}
 			add(it, day, day.Before(today))
 		}
@@ -222,8 +230,8 @@ func printStatus(w io.Writer, rep statusReport, colour bool) {
 func describeItem(it dueItem) string {
 	people := strings.Join(it.People, ", ")
 	due := it.Due
-	if t, err := time.Parse(time.RFC3339, it.Due); err == nil {
-		due = t.Format("Mon 2 Jan 15:04")
+	if it.text != "" {
+		due = it.text
 	} else if t, err := time.Parse("2006-01-02", it.Due); err == nil {
 		due = t.Format("Mon 2 Jan")
 	}

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -39,13 +43,16 @@ func TestStatusExampleVault(t *testing.T) {
 	var fromJSON []string
 	for _, list := range [][]dueItem{rep.Overdue, rep.Today, rep.Upcoming} {
 		for _, it := range list {
-			fromJSON = append(fromJSON, "  "+describeItem(it))
+			it.text = ""
+			line, _, _ := strings.Cut("  "+describeItem(it), ", due ")
+			fromJSON = append(fromJSON, line)
 		}
 	}
 	var fromText []string
 	for _, l := range strings.Split(text, "\n") {
 		if strings.HasPrefix(l, "  ") && !strings.HasPrefix(l, "    ") {
-			fromText = append(fromText, l)
+			line, _, _ := strings.Cut(l, ", due ")
+			fromText = append(fromText, line)
 		}
 	}
 	if strings.Join(fromJSON, "\n") != strings.Join(fromText, "\n") {
@@ -53,5 +60,58 @@ func TestStatusExampleVault(t *testing.T) {
 	}
 	if len(rep.Overdue) != 4 || len(rep.Today) != 1 || rep.Overdue[0].HoursLeft == nil || *rep.Overdue[0].HoursLeft != -87.5 {
 		t.Errorf("overdue %d, today %d, first hours left %v", len(rep.Overdue), len(rep.Today), rep.Overdue[0].HoursLeft)
+	}
+}
+
+// TestDeadlineSaidAlike: check and status say a deadline at the same
+// clock time, the note's, with its zone when it is not the vault's.
+func TestDeadlineSaidAlike(t *testing.T) {
+	dir := copyExample(t)
+	var checkOut, statusOut bytes.Buffer
+	_ = run(t.Context(), []string{"--vault", dir, "--now", "2026-11-24T09:00:00-05:00", "check"}, nil, io.Discard, &checkOut)
+	if err := run(t.Context(), []string{"--vault", dir, "--now", "2026-11-24T09:00:00-05:00", "status"}, nil, &statusOut, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, due := range []string{"due Sat 21 Nov 15:00 GMT", "due Fri 20 Nov 17:30"} {
+		if !strings.Contains(checkOut.String(), due) || !strings.Contains(statusOut.String(), due) {
+			t.Errorf("%q missing from check or status:\n%s\n%s", due, checkOut.String(), statusOut.String())
+		}
+	}
+	if strings.Contains(checkOut.String(), "17:30 EST") {
+		t.Errorf("the vault's own zone is named:\n%s", checkOut.String())
+	}
+}
+
+// TestStatusNamesDraftsThatExist: a follow-up's draft is the .eml on the
+// e-mail channel, and the .html to print on the letter and call channels,
+// as render writes them.
+func TestStatusNamesDraftsThatExist(t *testing.T) {
+	dir := copyExample(t)
+	now := "--now=2026-12-08T09:00:00-05:00"
+	if err := run(t.Context(), []string{"--vault", dir, now, "build"}, nil, io.Discard, io.Discard); err != nil && !errors.Is(err, errProblems) {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"--vault", dir, now, "status", "--json"}, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var rep statusReport
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatal(err)
+	}
+	drafts := 0
+	for _, list := range [][]dueItem{rep.Overdue, rep.Today, rep.Upcoming} {
+		for _, it := range list {
+			if it.Draft == "" || strings.HasSuffix(it.Draft, "/") {
+				continue
+			}
+			drafts++
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(it.Draft))); err != nil {
+				t.Errorf("status names %s: %v", it.Draft, err)
+			}
+		}
+	}
+	if drafts < 2 {
+		t.Errorf("only %d follow-up drafts named: %+v", drafts, rep)
 	}
 }
