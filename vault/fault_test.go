@@ -405,3 +405,48 @@ func TestTempFilesRemoved(t *testing.T) {
 		t.Errorf("left in the outbox: %q, want %q", left, want)
 	}
 }
+
+// TestLockRefusesLinks: a lock file that is a symbolic or a hard link to
+// a note is refused, and the note keeps its bytes (it was emptied, and
+// the process number written into it).
+func TestLockRefusesLinks(t *testing.T) {
+	for _, kind := range []string{"symbolic", "hard", "fifo"} {
+		dir := t.TempDir()
+		note := filepath.Join(dir, "note.md")
+		text := []byte("---\ncompany: Acme\n---\nmy words\n")
+		if err := os.WriteFile(note, text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		lock := filepath.Join(dir, "outbox", LockFile)
+		if err := os.MkdirAll(filepath.Dir(lock), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		switch kind {
+		case "symbolic":
+			err = os.Symlink("../note.md", lock)
+		case "hard":
+			err = os.Link(note, lock)
+		case "fifo":
+			err = syscall.Mkfifo(lock, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := LockOutbox(root, "outbox", 0)
+		if err == nil {
+			l.Unlock()
+			t.Errorf("%s link: locked", kind)
+		} else if !strings.Contains(err.Error(), "followup never writes through it") {
+			t.Errorf("%s link: %v", kind, err)
+		}
+		if got, _ := os.ReadFile(note); !bytes.Equal(got, text) {
+			t.Errorf("%s link: the note now holds %q", kind, got)
+		}
+		root.Close()
+	}
+}

@@ -33,9 +33,12 @@ func LockOutbox(root *os.Root, dir string, wait time.Duration) (*Lock, error) {
 		return nil, fmt.Errorf("cannot create the outbox %s: %w", dir, rootCause(err))
 	}
 	name := path.Join(dir, LockFile)
-	f, err := root.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o644)
+	if err := outboxIsLink(root, dir); err != nil {
+		return nil, err
+	}
+	f, err := openOwn(root, name, os.O_RDWR|os.O_CREATE)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the lock %s: %w", name, rootCause(err))
+		return nil, fmt.Errorf("cannot open the lock: %w", rootCause(err))
 	}
 	deadline := time.Now().Add(wait)
 	for {
@@ -71,7 +74,9 @@ func (l *Lock) Unlock() error {
 	if l == nil || l.f == nil {
 		return nil
 	}
-	_ = l.f.Truncate(0)
+	// The process number stays in the file: it names a holder only while
+	// the file is locked, and truncating here could reach a file that
+	// replaced the lock since.
 	err := unlockFile(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
 	"strings"
+	"syscall"
 )
 
 // This file holds what keeps the outbox from reaching anything it did not
@@ -161,7 +163,7 @@ func (o *Outbox) journal(files []File, hashes []string) error {
 		return err
 	}
 	defer d.Close()
-	f, err := d.OpenFile(JournalFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+	f, err := openOwn(d, JournalFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND)
 	if err == nil {
 		_, err = f.Write(buf)
 		if err == nil {
@@ -186,7 +188,12 @@ func (o *Outbox) journal(files []File, hashes []string) error {
 // says so from now on. Lines cut by the kill, or naming anything but a
 // file of the outbox, are skipped.
 func (o *Outbox) recoverJournal() {
-	data, err := o.root.ReadFile(o.Path(JournalFile))
+	f, err := openOwn(o.root, o.Path(JournalFile), os.O_RDONLY)
+	if err != nil {
+		return
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
 	if err != nil {
 		return
 	}
@@ -213,7 +220,9 @@ func (o *Outbox) recoverJournal() {
 // it named that was written.
 func (o *Outbox) endJournal() {
 	if o.journaled {
-		_ = o.root.Remove(o.Path(JournalFile))
+		if info, err := o.root.Lstat(o.Path(JournalFile)); err == nil && info.Mode().IsRegular() {
+			_ = o.root.Remove(o.Path(JournalFile))
+		}
 		o.journaled = false
 	}
 }
@@ -289,4 +298,41 @@ func (o *Outbox) holdsOutputs() bool {
 		}
 	}
 	return false
+}
+
+// openOwn opens the tool's own state file name of the vault root (the
+// lock, the journal) with flag, refusing anything but a regular file with
+// one name: through a symbolic or a hard link, a write would land in a
+// note. The checks are made on the file opened, not only on its name.
+func openOwn(root *os.Root, name string, flag int) (*os.File, error) {
+	refuse := func(what string) error {
+		return fmt.Errorf("%s is %s, not a file of followup's own: followup never writes through it; delete it", name, what)
+	}
+	if info, err := root.Lstat(name); err == nil {
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
+			return nil, refuse("a symbolic link")
+		case !info.Mode().IsRegular():
+			return nil, refuse("not a regular file")
+		}
+	}
+	f, err := root.OpenFile(name, flag|syscall.O_NONBLOCK, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	opened, err := f.Stat()
+	named, lerr := root.Lstat(name)
+	switch {
+	case err != nil || lerr != nil:
+		err = errors.Join(err, lerr)
+	case !opened.Mode().IsRegular() || !os.SameFile(opened, named):
+		err = refuse("not a regular file")
+	case linkCount(opened) > 1:
+		err = refuse("a hard link to another file")
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
 }
