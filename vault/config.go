@@ -308,8 +308,8 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 			r.section("calendar", v, map[string]func(*yaml.Node){
 				"file": func(v *yaml.Node) {
 					if s, ok := d.text("file", v); ok {
-						if strings.ContainsAny(s, `/\`) || s == "." || s == ".." || strings.HasPrefix(s, ".") {
-							d.errorf(nodePos(deref(v)), CodeConfig, "calendar.file must be a plain file name such as calendar.ics, not %q", s)
+						if strings.ContainsAny(s, `/\:`) || strings.HasPrefix(s, ".") || !strings.EqualFold(path.Ext(s), ".ics") {
+							d.errorf(nodePos(deref(v)), CodeConfig, "calendar.file must be a plain file name ending in .ics, such as calendar.ics, not %q", s)
 							return
 						}
 						c.Calendar.File = s

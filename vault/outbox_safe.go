@@ -30,28 +30,32 @@ const JournalFile = ".followup-journal"
 func OutputName(name string) bool { return validName(name) }
 
 // validName reports whether name, read from the manifest or the journal,
-// can be a file the tool writes: a plain name or folder/name, cleaned,
-// with no part hidden (the tool's own files are), empty, "." or "..".
-// Anything else came from somewhere else (a merge, a sync tool, an
-// attacker) and is never read, written or removed.
+// can be a file the tool writes: the calendar (an .ics file in the outbox
+// itself) or a draft (folder/name.eml, .html or .md), cleaned, with no
+// part hidden (the tool's own files are), empty, "." or "..", nor longer
+// than a file system allows. Anything else came from somewhere else (a
+// merge, a sync tool, an attacker) and is never read, written or removed.
 func validName(name string) bool {
 	if !fs.ValidPath(name) || name == "." || strings.ContainsAny(name, `\:`) {
 		return false
 	}
 	parts := strings.Split(name, "/")
-	if len(parts) > 2 {
-		return false
-	}
 	for _, p := range parts {
-		if strings.HasPrefix(p, ".") || strings.ContainsFunc(p, isControl) {
+		if strings.HasPrefix(p, ".") || len(p) > 255 || strings.ContainsFunc(p, isControl) {
 			return false
 		}
 	}
-	return true
+	switch ext := strings.ToLower(path.Ext(name)); len(parts) {
+	case 1:
+		return ext == ".ics"
+	case 2:
+		return ext == ".eml" || ext == ".html" || ext == ".md"
+	}
+	return false
 }
 
 // errLink is the cause of refusing a path that holds a symbolic link.
-var errLink = errors.New("it is a symbolic link, and followup never writes through one: replace it by a folder of its own")
+var errLink = errors.New("it is a symbolic link, and followup never writes through one")
 
 // IsLink reports whether err comes from refusing a symbolic link.
 func IsLink(err error) bool { return errors.Is(err, errLink) }
@@ -87,8 +91,14 @@ func (o *Outbox) noLinks(rel string) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", p, rootCause(err))
 		}
-		if info.Mode()&fs.ModeSymlink != 0 {
+		switch {
+		case info.Mode()&fs.ModeSymlink != 0:
 			return fmt.Errorf("%s: %w", p, errLink)
+		case i < len(parts)-1 && !info.IsDir():
+			return fmt.Errorf("%s: it is not a folder", p)
+		case i == len(parts)-1 && rel != "." && !info.Mode().IsRegular() && !info.IsDir():
+			// A named pipe would hang whoever reads it.
+			return fmt.Errorf("%s: it is not a regular file", p)
 		}
 	}
 	return nil
