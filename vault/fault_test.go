@@ -450,3 +450,29 @@ func TestLockRefusesLinks(t *testing.T) {
 		root.Close()
 	}
 }
+
+// TestPruneKeepsNotes: a file that reads as an interview note is never
+// removed, even when a (forged) manifest lists it with its very hash.
+func TestPruneKeepsNotes(t *testing.T) {
+	dir := t.TempDir()
+	note := []byte("---\ncompany: Acme\ndate: 2026-11-18\ninterviewers: [Jane Doe]\n---\n")
+	p := filepath.Join(dir, "outbox", "acme", "jane-doe.md")
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, note, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m := fmt.Sprintf(`{"version": 1, "files": {"acme/jane-doe.md": {"hash": %q, "note": "gone.md"}}}`, hashOf(note))
+	if err := os.WriteFile(filepath.Join(dir, "outbox", ManifestFile), []byte(m), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ob := openTestOutbox(t, dir)
+	st, diags, err := ob.Sync(nil, nil, nil)
+	if err != nil || st.Removed != 0 || st.Kept != 1 || len(diags) != 1 {
+		t.Fatalf("Sync: %+v %v %v", st, diags, err)
+	}
+	if got, _ := os.ReadFile(p); !bytes.Equal(got, note) {
+		t.Errorf("the note was removed or changed: %q", got)
+	}
+}

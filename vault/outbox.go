@@ -414,6 +414,9 @@ func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[s
 		case hashOf(cur) != rec.Hash:
 			st.Kept++
 			warn(name, "no longer generated, but edited by hand: kept; delete it when you are done with it")
+		case looksLikeNote(name, cur):
+			st.Kept++
+			warn(name, "reads as an interview note (it has an interviewers key), so followup does not remove it")
 		default:
 			if err := o.root.Remove(o.Path(name)); err != nil {
 				errs = append(errs, fmt.Errorf("cannot remove %s: %w", o.Path(name), err))
@@ -526,7 +529,7 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 		o.mu.Lock()
 		rec, ours := o.manifest.Files[f.Name]
 		o.mu.Unlock()
-		if !ours || rec.Hash != hashOf(cur) {
+		if !ours || rec.Hash != hashOf(cur) || looksLikeNote(f.Name, cur) {
 			edited[cmp.Or(f.Group, f.Name)] = true
 			r.kept = append(r.kept, f.Name)
 		}

@@ -346,3 +346,11 @@ func openOwn(root *os.Root, name string, flag int) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// looksLikeNote reports whether the outbox file name, holding data, reads
+// as an interview note: a Markdown file with an interviewers key near its
+// top. Whatever the manifest says, such a file is never removed or
+// overwritten: a note is worth more than a draft.
+func looksLikeNote(name string, data []byte) bool {
+	return isMarkdown(name) && interviewKey.Match(data[:min(len(data), 64<<10)])
+}

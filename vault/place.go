@@ -14,8 +14,10 @@ import (
 // the vault root, holds one. The configuration has already refused the
 // vault root, hidden folders and the templates folder.
 //
-// Only an outbox without a manifest is searched for notes: one with a
-// manifest is followup's, and whatever else is in it is left alone.
+// An outbox without a manifest is searched for notes whole; one with a
+// manifest only at its top, where followup writes no draft: a manifest
+// may have been planted in a folder of notes, and Prune never removes a
+// file that reads as an interview note anyway.
 func CheckOutbox(fsys fs.FS, cfg *Config) error {
 	dir := cfg.Outbox
 	fix := fmt.Sprintf("set outbox: in %s to a folder of its own, such as outbox", ConfigFile)
@@ -29,10 +31,10 @@ func CheckOutbox(fsys fs.FS, cfg *Config) error {
 	if err != nil || !exists {
 		return err
 	}
-	if _, err := fs.Stat(fsys, path.Join(dir, ManifestFile)); err == nil {
-		return nil
-	}
-	if note := interviewIn(fsys, dir, true, nil); note != "" {
+	// With a manifest, the outbox is followup's: only its own top, where
+	// no draft is ever written, is looked at (a manifest can be planted).
+	_, err = fs.Stat(fsys, path.Join(dir, ManifestFile))
+	if note := interviewIn(fsys, dir, err != nil, nil); note != "" {
 		return fmt.Errorf("the outbox %s holds interview notes (%s), which followup would then never read: %s", dir, note, fix)
 	}
 	return nil
