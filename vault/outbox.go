@@ -215,7 +215,9 @@ func OpenOutbox(root *os.Root, dir string) (*Outbox, []Diagnostic, error) {
 	data, err := root.ReadFile(path.Join(dir, ManifestFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		if o.holdsOutputs() {
+		// A first build killed before it saved a manifest left a journal,
+		// which says what is the tool's: nothing is missing then.
+		if _, jerr := root.Lstat(path.Join(dir, JournalFile)); jerr != nil && o.holdsOutputs() {
 			diags = append(diags, Diagnostic{Path: o.Path(ManifestFile), Line: 1, Col: 1, Severity: Warning, Code: CodeManifest,
 				Message: "the manifest is missing: every file already in the outbox is taken for yours and left alone, unless it holds the draft about to be written; delete the drafts you want written again"})
 		}
@@ -424,9 +426,11 @@ func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[s
 			}
 			gone[name] = true
 			st.Removed++
-			// The note's folder goes with its last file; Remove fails,
-			// harmlessly, on a folder that still holds anything.
-			if dir := path.Dir(name); dir != "." {
+			// The note's folder goes with its last file, and the temporary
+			// files a killed run left there; Remove fails, harmlessly, on a
+			// folder that still holds anything else.
+			if dir := path.Dir(name); dir != "." && o.root.Remove(o.Path(dir)) != nil {
+				o.removeTempsIn(dir)
 				_ = o.root.Remove(o.Path(dir))
 			}
 		}
@@ -487,6 +491,14 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 		return r
 	}
 	defer d.Close()
+	// The folder opened must be the one at its name, no link: one swapped
+	// for a link between the look and the open is refused too.
+	opened, err := d.Stat(".")
+	named, lerr := o.root.Lstat(full)
+	if err != nil || lerr != nil || !named.IsDir() || !os.SameFile(opened, named) {
+		r.errs = append(r.errs, fmt.Errorf("cannot write the folder %s: %w", full, errLink))
+		return r
+	}
 	present := map[string]fs.FileMode{}
 	if entries, err := fs.ReadDir(d.FS(), "."); err == nil {
 		for _, e := range entries {

@@ -239,9 +239,15 @@ func (o *Outbox) endJournal() {
 
 // removeTemps removes the temporary files that a killed run left in the
 // outbox folder itself; those in draft folders go when the folder is
-// next written.
-func (o *Outbox) removeTemps() {
-	d, err := o.root.OpenRoot(o.dir)
+// next written, or emptied.
+func (o *Outbox) removeTemps() { o.removeTempsIn(".") }
+
+// removeTempsIn removes the temporary files of the outbox folder dir.
+func (o *Outbox) removeTempsIn(dir string) {
+	if o.noLinks(dir) != nil {
+		return
+	}
+	d, err := o.root.OpenRoot(path.Join(o.dir, dir))
 	if err != nil {
 		return
 	}

@@ -555,7 +555,7 @@ func (e *engine) writeCalendar() (string, error) {
 		err = e.ob.Close()
 	}
 	if err != nil {
-		return "", err
+		return e.ob.Path(name) + " not written", err
 	}
 	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
 }

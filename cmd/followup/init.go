@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"followup/render"
@@ -63,7 +64,14 @@ func runInit(g *globals, args []string, stdout io.Writer) error {
 		}{"templates/" + name, text})
 	}
 	for _, f := range files {
-		if err := createFile(filepath.Join(dir, filepath.FromSlash(f.name)), f.data); err != nil {
+		full := filepath.Join(dir, filepath.FromSlash(f.name))
+		if _, err := os.Lstat(full); err == nil && strings.HasPrefix(f.name, ".git") {
+			// A folder already in git has its own: it is kept, and init
+			// goes on rather than stopping halfway.
+			fmt.Fprintf(stdout, "kept %s: it exists; add to it what followup's would say:\n%s", full, indent(string(f.data)))
+			continue
+		}
+		if err := createFile(full, f.data); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "created %s\n", filepath.Join(dir, filepath.FromSlash(f.name)))
@@ -207,4 +215,9 @@ Anything you want to add or correct after the interview goes to everyone.
 // count from UTC, wrong in zones such as India's +05:30).
 func startOfHour(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), 0, 0, 0, t.Location())
+}
+
+// indent indents every line of text by a tab.
+func indent(text string) string {
+	return "\t" + strings.ReplaceAll(strings.TrimRight(text, "\n"), "\n", "\n\t") + "\n"
 }

@@ -114,6 +114,10 @@ func runNew(g *globals, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	text := newNote(strings.TrimSpace(company[0]), *role, start, decisionDay, people)
+	// A note written where the scan never looks would vanish.
+	if w.cfg.Skip("interviews") {
+		return fmt.Errorf("new: interviews is skipped by %s (it is, or lies in, the outbox, the templates or an ignore: glob), so a note there would never be read: change %s", vault.ConfigFile, vault.ConfigFile)
+	}
 	rel, err := createNote(w.root, start.Time.Format("2006-01-02")+"-"+render.Slug(company[0]), []byte(text))
 	if err != nil {
 		return err

@@ -283,7 +283,7 @@ func reloadConfig(w *workspace, rep reporter, e **engine) error {
 	}
 	// The lock held is the old outbox's: writing into another without
 	// its lock would race a build there.
-	if !strings.EqualFold(w.cfg.Outbox, old.Outbox) {
+	if w.cfg.Outbox != old.Outbox {
 		moved := w.cfg.Outbox
 		w.cfg = old
 		return fmt.Errorf("outbox: changed to %s while watching %s: stop and start followup again to write there", moved, old.Outbox)
