@@ -125,8 +125,13 @@ func positions(text string, offs []int, line, col int) []vault.Pos {
 	return ps
 }
 
+// maxPerSection bounds the findings of one code listed for one section of
+// a note, or for one template: text pasted with a thousand misspellings
+// gets twenty lines and one that counts the rest, not a thousand.
+const maxPerSection = 20
+
 // A section gathers the diagnostics of one part of a note, or of one
-// template.
+// template, to list at most maxPerSection of each code.
 type section struct {
 	path  string
 	at    vault.Pos
@@ -134,17 +139,35 @@ type section struct {
 	ds    []vault.Diagnostic
 }
 
-// listed returns the diagnostics of s, each once, in order.
+// listed returns the diagnostics of s, each once, in order, with at most
+// maxPerSection of each code, and for each code that has more, one line at
+// the section's start that says how many more.
 func (s *section) listed() []vault.Diagnostic {
 	vault.SortDiagnostics(s.ds)
-	return slices.Compact(s.ds)
+	ds := slices.Compact(s.ds)
+	count := map[string]int{}
+	var codes []string
+	kept := ds[:0]
+	for _, d := range ds {
+		if count[d.Code]++; count[d.Code] <= maxPerSection {
+			kept = append(kept, d)
+		} else if count[d.Code] == maxPerSection+1 {
+			codes = append(codes, d.Code)
+		}
+	}
+	for _, code := range codes {
+		kept = append(kept, vault.Diagnostic{Path: s.path, Line: max(s.at.Line, 1), Col: max(s.at.Col, 1), Severity: vault.Warning, Code: code,
+			Message: fmt.Sprintf("this %s has %d more like this, not listed", s.where, count[code]-maxPerSection)})
+	}
+	return kept
 }
 
 // Proofread checks the drafts of a ready note the way a careful friend
 // would: names and the company spelled right, nothing left to fill in, no
 // misspellings or doubled words, nothing too eager, short but substantial,
 // and a personal part for everyone. Each problem is reported once, at its
-// line in the note, or in the template it comes from.
+// line in the note, or in the template it comes from; a section lists at
+// most maxPerSection problems of each kind and counts the rest.
 func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) []vault.Diagnostic {
 	if n.Status != vault.Ready {
 		return nil
