@@ -293,10 +293,10 @@ func templateOf(d Draft) string {
 // is the same in every draft made from it.
 func proofreadText(text string, ns *nameSet, shared bool) []finding {
 	if !shared {
-		return slices.Concat(plainFindings(text), standIns(text, ns.names), misspelledIn(text, wordsOf(text), ns))
+		return slices.Concat(plainFindings(text), standIns(text, ns), misspelledIn(text, wordsOf(text), ns))
 	}
 	pre := sharedText.get(text)
-	return slices.Concat(pre.findings, standIns(text, ns.names), misspelledIn(text, pre.words, ns))
+	return slices.Concat(pre.findings, standIns(text, ns), misspelledIn(text, pre.words, ns))
 }
 
 // plainFindings are the findings of the checks that look at the text
@@ -412,7 +412,7 @@ func bracketedPlaceholders(text string) []finding {
 }
 
 // standIns finds XYZ, ABC, TODO, TBD, FIXME and TK used as placeholders.
-func standIns(text string, names []string) []finding {
+func standIns(text string, ns *nameSet) []finding {
 	if !slices.ContainsFunc(standInWords, func(w string) bool { return strings.Contains(text, w) }) {
 		return nil // the regular expression is slower by far
 	}
@@ -426,7 +426,7 @@ func standIns(text string, names []string) []finding {
 		}
 		next, _ := utf8.DecodeRuneInString(rest)
 		switch {
-		case partOfName(text, m[0], m[1], names) || nameHasWord(names, word):
+		case partOfName(text, m[0], m[1], ns.holding[word]) || ns.hasWord[word]:
 			continue // ABC Corp, or the XYZ gantry, when XYZ Robotics is the company
 		case (word == "ABC" || word == "XYZ") && unicode.IsUpper(next):
 			continue // "XYZ Ltd": a name
@@ -438,29 +438,14 @@ func standIns(text string, names []string) []finding {
 	return fs
 }
 
-// nameHasWord reports whether one of names has word as a word of its own.
-func nameHasWord(names []string, word string) bool {
-	for _, n := range names {
-		if slices.Contains(strings.Fields(n), word) {
-			return true
-		}
-	}
-	return false
-}
-
 // partOfName reports whether text[start:end] lies inside one of names as
-// written in the text.
+// written in the text. Only the text around it is searched: an occurrence
+// that holds it starts at most a name's length before it.
 func partOfName(text string, start, end int, names []string) bool {
 	for _, name := range names {
-		for i := 0; i <= len(text)-len(name); {
-			j := strings.Index(text[i:], name)
-			if j < 0 {
-				break
-			}
-			if i+j <= start && end <= i+j+len(name) {
-				return true
-			}
-			i += j + 1
+		lo, hi := max(0, end-len(name)), min(len(text), start+len(name))
+		if lo <= start && strings.Contains(text[lo:hi], name) {
+			return true
 		}
 	}
 	return false
