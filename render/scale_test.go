@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -159,5 +160,34 @@ interviewers:
 	}
 	if count["14 spelling"] != 20 {
 		t.Errorf("%d misspellings listed on line 14, want 20", count["14 spelling"])
+	}
+}
+
+// allocated returns the bytes that checking a note of text allocates, once
+// the speller and the memos are warm.
+func allocated(t *testing.T, text string) uint64 {
+	n, cfg, tmpls := parse(t, text)
+	check(t, n, cfg, tmpls)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	check(t, n, cfg, tmpls)
+	runtime.ReadMemStats(&after)
+	return after.TotalAlloc - before.TotalAlloc
+}
+
+// TestCostGrowsLinearly: ten times the interviewers, about ten times the
+// work. The work is counted in bytes allocated, which, unlike time, does
+// not depend on the machine: building the other interviewers' list and
+// values for each draft, and trying each name at each word, made it grow
+// with the square (89 times, from 100 interviewers to 1,000).
+func TestCostGrowsLinearly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("checks notes of 1,000 interviewers")
+	}
+	small, large := allocated(t, crowdNote(100)), allocated(t, crowdNote(1000))
+	if ratio := float64(large) / float64(small); ratio > 13 {
+		t.Errorf("1,000 interviewers allocate %.1f times what 100 do (%d and %d bytes), want about 10", ratio, large, small)
+	} else {
+		t.Logf("1,000 interviewers allocate %.1f times what 100 do", ratio)
 	}
 }
