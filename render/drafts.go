@@ -39,8 +39,8 @@ type (
 		To         Person
 		Personal   string // the personal part, Markdown
 		Unfinished string // Unfinished business, Markdown
-		Others     []Person
 		FollowUp   FollowUpData
+		others     func() []Person
 	}
 	// Candidate is who writes.
 	Candidate struct {
@@ -69,6 +69,17 @@ type (
 	}
 )
 
+// Others returns the interviewers other than the recipient, for a
+// template that names them (.Others). It is a method, made when a template
+// asks, because a note with thousands of interviewers would otherwise make
+// a list of thousands for every draft, for templates that rarely read it.
+func (d Data) Others() []Person {
+	if d.others == nil {
+		return nil
+	}
+	return d.others()
+}
+
 // FollowUpPlan is the follow-up that is due for a note, as the calendar's
 // schedule says: number N from 1, or 0 for the status check.
 type FollowUpPlan struct {
@@ -84,6 +95,7 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 		drafts []Draft
 		diags  []vault.Diagnostic
 	)
+	note := newNoteData(n, cfg)
 	make := func(kind Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData) {
 		tmpl, err := t.get(tmplName)
 		if err != nil {
@@ -91,11 +103,7 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 				Message: fmt.Sprintf("no %s draft for %s: %v", kind, to.Name, err)})
 			return
 		}
-		data := newData(n, cfg, to)
-		data.FollowUp = fu
-		if last := lastFollowUp(n); !last.IsZero() {
-			data.FollowUp.Last = last.Format("2 January")
-		}
+		data := note.to(to, fu)
 		subject, body, d := tmpl.execute(data)
 		if d != nil {
 			d.Message = fmt.Sprintf("%s (rendering %s for %s)", d.Message, n.Path, to.Name)
@@ -130,7 +138,16 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 	return drafts, diags
 }
 
-func newData(n *vault.Note, cfg *vault.Config, to *vault.Interviewer) Data {
+// noteData is what the drafts of one note share, made once whatever the
+// number of drafts.
+type noteData struct {
+	n        *vault.Note
+	data     Data   // without a recipient
+	last     string // the day of the last follow-up logged, or ""
+	everyone []Person
+}
+
+func newNoteData(n *vault.Note, cfg *vault.Config) *noteData {
 	c := cfg.Candidate
 	signature := c.Signature
 	if signature == "" {
@@ -139,29 +156,54 @@ func newData(n *vault.Note, cfg *vault.Config, to *vault.Interviewer) Data {
 	// Each line of the signature stays a line in HTML: a Markdown hard
 	// break is two spaces at the end of a line.
 	signature = strings.Join(strings.Split(strings.TrimSpace(signature), "\n"), "  \n")
-	d := Data{
+	nd := &noteData{n: n, data: Data{
 		Candidate: Candidate{Name: c.Name, Email: c.Email, Phone: c.Phone, Signature: signature, Strengths: c.Strengths},
 		Interview: Interview{
 			Company: n.Company, Role: n.Role, Date: n.Date.Time, Weekday: n.Date.Time.Weekday().String(),
 			Topics: n.Topics, Path: n.Path,
 		},
-		To: person(to),
-	}
+	}}
 	if !n.Decision.IsZero() {
-		d.Interview.Decision = n.Decision.Time.Format("2 January")
+		nd.data.Interview.Decision = n.Decision.Time.Format("2 January")
 	}
+	if n.Unfinished != nil {
+		nd.data.Unfinished = unwrap(n.Unfinished.Markdown)
+	}
+	if last := lastFollowUp(n); !last.IsZero() {
+		nd.last = last.Format("2 January")
+	}
+	return nd
+}
+
+// to returns the data of the draft to to.
+func (nd *noteData) to(to *vault.Interviewer, fu FollowUpData) Data {
+	d := nd.data
+	d.To = person(to)
 	if to.Personal != nil {
 		d.Personal = unwrap(to.Personal.Markdown)
 	}
-	if n.Unfinished != nil {
-		d.Unfinished = unwrap(n.Unfinished.Markdown)
-	}
-	for _, iv := range n.Interviewers {
-		if iv != to {
-			d.Others = append(d.Others, person(iv))
+	d.FollowUp = fu
+	d.FollowUp.Last = nd.last
+	d.others = func() []Person { return nd.others(to) }
+	return d
+}
+
+// others returns the interviewers of the note but to; the Persons of all
+// are made once, the first time a template asks.
+func (nd *noteData) others(to *vault.Interviewer) []Person {
+	if nd.everyone == nil {
+		nd.everyone = make([]Person, len(nd.n.Interviewers))
+		for i, iv := range nd.n.Interviewers {
+			nd.everyone[i] = person(iv)
 		}
 	}
-	return d
+	var others []Person
+	for i, iv := range nd.n.Interviewers {
+		if iv != to {
+			others = append(others, nd.everyone[i])
+		}
+	}
+	return others
 }
 
 // lastFollowUp returns the latest follow-up logged in n, or the zero time.

@@ -37,6 +37,9 @@ type unit struct {
 	template   string // the template's source, to find template text in
 	fallback   vault.Pos
 	shared     bool // template text: the same in many drafts
+	// at is where the section starts (its heading, its key), for the
+	// line that counts the findings not listed.
+	at vault.Pos
 }
 
 // A finding is one problem at a byte offset of a unit's text.
@@ -47,16 +50,41 @@ type finding struct {
 	template         string // for length: the message about a template's drafts
 }
 
-// pos turns an offset of u's text into a file position. Columns count
-// characters, as YAML's do.
-func (u unit) pos(f finding) (string, vault.Pos) {
-	if u.oneLine {
-		return u.path, vault.Pos{Line: u.line, Col: u.col}
+// A place is where a finding is reported; path "" is the note's.
+type place struct {
+	path string
+	pos  vault.Pos
+}
+
+// places turns the offsets of findings in u's text into file positions.
+// Columns count characters, as YAML's do.
+func (u unit) places(fs []finding) []place {
+	ps := make([]place, len(fs))
+	switch {
+	case u.oneLine:
+		for i := range ps {
+			ps[i] = place{u.path, vault.Pos{Line: u.line, Col: u.col}}
+		}
+	case u.line > 0:
+		offs := make([]int, len(fs))
+		for i, f := range fs {
+			offs[i] = f.off
+		}
+		for i, p := range positions(u.text, offs, u.line, max(u.col, 1)) {
+			ps[i] = place{u.path, p}
+		}
+	default:
+		for i, f := range fs {
+			ps[i] = u.templatePlace(f)
+		}
 	}
-	if u.line > 0 {
-		return u.path, offsetPos(u.text, f.off, u.line, max(u.col, 1))
-	}
-	// Template text: find it in the subject or in the body, as it came.
+	return ps
+}
+
+// templatePlace finds template text in the subject or in the body of the
+// template, as it came; text it cannot find is reported at the fallback,
+// in the note.
+func (u unit) templatePlace(f finding) place {
 	src, base := u.template, 0
 	if end := strings.Index(src, "\n---\n"); strings.HasPrefix(src, "---\n") && end >= 0 {
 		if f.off < u.subjectEnd {
@@ -66,71 +94,80 @@ func (u unit) pos(f finding) (string, vault.Pos) {
 		}
 	}
 	if i := strings.Index(src, f.what); f.what != "" && i >= 0 {
-		return u.path, offsetPos(u.template, base+i, 1, 1)
+		return place{u.path, positions(u.template, []int{base + i}, 1, 1)[0]}
 	}
-	return "", u.fallback
+	return place{"", u.fallback}
 }
 
-// offsetPos is the position of byte off of text, whose first line is file
-// line line and starts at column col.
-func offsetPos(text string, off, line, col int) vault.Pos {
-	before := text[:off]
-	nl := strings.LastIndexByte(before, '\n')
-	if nl >= 0 {
-		return vault.Pos{Line: line + strings.Count(before, "\n"), Col: 1 + utf8.RuneCountInString(before[nl+1:])}
+// positions are the positions of the byte offsets offs of text, whose
+// first line is file line line and starts at column col. The text is read
+// once, from offset to offset in order: a section of megabytes with
+// thousands of findings is not read again for each.
+func positions(text string, offs []int, line, col int) []vault.Pos {
+	order := make([]int, len(offs))
+	for i := range order {
+		order[i] = i
 	}
-	return vault.Pos{Line: line, Col: col + utf8.RuneCountInString(before)}
+	slices.SortFunc(order, func(a, b int) int { return offs[a] - offs[b] })
+	ps := make([]vault.Pos, len(offs))
+	at := 0 // text[:at] is counted: the position of byte at is line, col
+	for _, i := range order {
+		part := text[at:offs[i]]
+		if nl := strings.LastIndexByte(part, '\n'); nl >= 0 {
+			line += strings.Count(part, "\n")
+			col = 1 + utf8.RuneCountInString(part[nl+1:])
+		} else {
+			col += utf8.RuneCountInString(part)
+		}
+		at = offs[i]
+		ps[i] = vault.Pos{Line: line, Col: col}
+	}
+	return ps
 }
 
-// dataValues are the texts a draft takes from the note and the
-// configuration rather than from its template.
-func dataValues(n *vault.Note, d Draft, c vault.Candidate) []string {
-	values := []string{n.Company, n.Role, c.Name, c.Email, c.Phone, c.Signature}
-	values = append(values, n.Topics...)
-	values = append(values, c.Strengths...)
-	for _, iv := range n.Interviewers {
-		values = append(values, iv.Name, iv.FirstName(), iv.LastName(), iv.Title, iv.Email, iv.Phone)
-		values = append(values, iv.Topics...)
-		if iv.Personal != nil {
-			values = append(values, unwrap(iv.Personal.Markdown))
+// maxPerSection bounds the findings of one code listed for one section of
+// a note, or for one template: text pasted with a thousand misspellings
+// gets twenty lines and one that counts the rest, not a thousand.
+const maxPerSection = 20
+
+// A section gathers the diagnostics of one part of a note, or of one
+// template, to list at most maxPerSection of each code.
+type section struct {
+	path  string
+	at    vault.Pos
+	where string // "section" or "template"
+	ds    []vault.Diagnostic
+}
+
+// listed returns the diagnostics of s, each once, in order, with at most
+// maxPerSection of each code, and for each code that has more, one line at
+// the section's start that says how many more.
+func (s *section) listed() []vault.Diagnostic {
+	vault.SortDiagnostics(s.ds)
+	ds := slices.Compact(s.ds)
+	count := map[string]int{}
+	var codes []string
+	kept := ds[:0]
+	for _, d := range ds {
+		if count[d.Code]++; count[d.Code] <= maxPerSection {
+			kept = append(kept, d)
+		} else if count[d.Code] == maxPerSection+1 {
+			codes = append(codes, d.Code)
 		}
 	}
-	if n.Unfinished != nil {
-		values = append(values, unwrap(n.Unfinished.Markdown))
+	for _, code := range codes {
+		kept = append(kept, vault.Diagnostic{Path: s.path, Line: max(s.at.Line, 1), Col: max(s.at.Col, 1), Severity: vault.Warning, Code: code,
+			Message: fmt.Sprintf("this %s has %d more like this, not listed", s.where, count[code]-maxPerSection)})
 	}
-	for _, l := range strings.Split(c.Signature, "\n") {
-		values = append(values, strings.TrimSpace(l))
-	}
-	return values
-}
-
-// blankValues replaces each of values in text by a mark, longest first:
-// what is left is the template's own text, the same in every draft made
-// from it.
-func blankValues(text string, values []string) string {
-	for _, v := range values {
-		if strings.TrimSpace(v) != "" {
-			text = strings.ReplaceAll(text, v, valueMark)
-		}
-	}
-	return text
-}
-
-// valueMark stands for a value in a template's text: neither a word nor a
-// space, so that "the {{.Company}} the" is not a doubled word.
-const valueMark = "\u2060" // WORD JOINER
-
-// sortValues sorts values longest first, for blankValues.
-func sortValues(values []string) []string {
-	slices.SortFunc(values, func(a, b string) int { return len(b) - len(a) })
-	return values
+	return kept
 }
 
 // Proofread checks the drafts of a ready note the way a careful friend
 // would: names and the company spelled right, nothing left to fill in, no
 // misspellings or doubled words, nothing too eager, short but substantial,
 // and a personal part for everyone. Each problem is reported once, at its
-// line in the note, or in the template it comes from.
+// line in the note, or in the template it comes from; a section lists at
+// most maxPerSection problems of each kind and counts the rest.
 func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) []vault.Diagnostic {
 	if n.Status != vault.Ready {
 		return nil
@@ -139,55 +176,86 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 	var units []unit
 	for _, iv := range n.Interviewers {
 		if s := iv.Personal; s != nil {
-			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line})
+			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
 		}
 	}
 	if s := n.Unfinished; s != nil {
-		units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line})
+		units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
 	}
 	// The role and the topics, at their lines in the front matter.
 	if p, ok := n.Keys["role"]; ok && n.Role != "" {
-		units = append(units, unit{text: n.Role, path: n.Path, line: p.Line, col: p.Col + len("role: ")})
+		units = append(units, unit{text: n.Role, path: n.Path, line: p.Line, col: p.Col + len("role: "), at: p})
 	}
 	if p, ok := n.Keys["topics"]; ok && len(n.Topics) > 0 {
-		units = append(units, unit{text: strings.Join(n.Topics, "; "), path: n.Path, line: p.Line, col: p.Col, oneLine: true})
+		units = append(units, unit{text: strings.Join(n.Topics, "; "), path: n.Path, line: p.Line, col: p.Col, oneLine: true, at: p})
 	}
-	for _, d := range drafts {
+	if len(drafts) > 0 {
 		// What the note and the configuration wrote is checked at its
 		// own place: what is left is the template's.
-		values := sortValues(dataValues(n, d, cfg.Candidate))
-		subject := blankValues(d.Subject, values)
-		u := unit{text: subject + "\n\n" + blankValues(d.Markdown, values), subjectEnd: len(subject), path: d.Template, fallback: d.To.Pos, shared: true}
-		if tmpl := t.byName[templateOf(d)]; tmpl != nil {
-			u.template = tmpl.source
+		b := newBlanker(dataValues(n, cfg.Candidate))
+		for _, d := range drafts {
+			subject := b.blank(d.Subject)
+			u := unit{text: subject + "\n\n" + b.blank(d.Markdown), subjectEnd: len(subject), path: d.Template, fallback: d.To.Pos, shared: true}
+			if tmpl := t.byName[templateOf(d)]; tmpl != nil {
+				u.template = tmpl.source
+			}
+			units = append(units, u)
 		}
-		units = append(units, u)
 	}
 
 	var ds []vault.Diagnostic
-	add := func(path string, p vault.Pos, f finding) {
+	diag := func(path string, p vault.Pos, f finding) vault.Diagnostic {
 		if path == "" {
 			path = n.Path
 		}
-		ds = append(ds, vault.Diagnostic{Path: path, Line: max(p.Line, 1), Col: max(p.Col, 1), Severity: vault.Warning,
-			Code: f.code, Message: f.message, Suggestion: f.suggestion})
+		return vault.Diagnostic{Path: path, Line: max(p.Line, 1), Col: max(p.Col, 1), Severity: vault.Warning,
+			Code: f.code, Message: f.message, Suggestion: f.suggestion}
+	}
+	sections := map[string]*section{}
+	var order []*section
+	sectionOf := func(u unit) *section {
+		key, s := fmt.Sprintf("%d:%d", u.at.Line, u.at.Col), &section{path: n.Path, at: u.at, where: "section"}
+		if u.shared {
+			key, s = "template:"+u.path, &section{path: u.path, at: vault.Pos{Line: 1, Col: 1}, where: "template"}
+		}
+		if sections[key] == nil {
+			sections[key] = s
+			order = append(order, s)
+		}
+		return sections[key]
 	}
 	// The drafts of one template to several people are often one text
-	// once their values are blanked: it is read once.
-	done := map[string][]finding{}
+	// once their values are blanked: it is read once, and what it finds
+	// in the template is listed once; only what it finds outside the
+	// template is listed for each draft, at each recipient.
+	type read struct {
+		fs       []finding
+		fallback []int // the findings not found in the template
+	}
+	done := map[string]*read{}
 	for _, u := range units {
 		text := blankCode(u.text)
-		fs, ok := done[text]
-		if !ok {
-			fs = proofreadText(text, ns, u.shared)
-			if u.shared {
-				done[text] = fs
+		s := sectionOf(u)
+		key := u.path + "\x00" + text
+		if r, ok := done[key]; ok {
+			for _, i := range r.fallback {
+				s.ds = append(s.ds, diag("", u.fallback, r.fs[i]))
 			}
+			continue
 		}
-		for _, f := range fs {
-			path, p := u.pos(f)
-			add(path, p, f)
+		r := &read{fs: proofreadText(text, ns, u.shared)}
+		for i, p := range u.places(r.fs) {
+			if p.path == "" {
+				r.fallback = append(r.fallback, i)
+			}
+			s.ds = append(s.ds, diag(p.path, p.pos, r.fs[i]))
 		}
+		if u.shared {
+			done[key] = r
+		}
+	}
+	for _, s := range order {
+		ds = append(ds, s.listed()...)
 	}
 	for _, d := range drafts {
 		f, ok := checkLength(d)
@@ -199,11 +267,11 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		case d.Kind != ThankYou:
 			// A follow-up is the template's text alone.
 			f.message = fmt.Sprintf("the %s drafts from this template %s", d.Kind, f.template)
-			add(d.Template, vault.Pos{Line: 1, Col: 1}, f)
+			ds = append(ds, diag(d.Template, vault.Pos{Line: 1, Col: 1}, f))
 		case d.To.Personal != nil:
-			add(n.Path, d.To.Personal.Pos, f)
+			ds = append(ds, diag(n.Path, d.To.Personal.Pos, f))
 		default:
-			add(n.Path, d.To.Pos, f)
+			ds = append(ds, diag(n.Path, d.To.Pos, f))
 		}
 	}
 	ds = append(ds, formLetters(n)...)
@@ -225,10 +293,10 @@ func templateOf(d Draft) string {
 // is the same in every draft made from it.
 func proofreadText(text string, ns *nameSet, shared bool) []finding {
 	if !shared {
-		return slices.Concat(plainFindings(text), standIns(text, ns.names), misspelledIn(text, wordsOf(text), ns))
+		return slices.Concat(plainFindings(text), standIns(text, ns), misspelledIn(text, wordsOf(text), ns))
 	}
 	pre := sharedText.get(text)
-	return slices.Concat(pre.findings, standIns(text, ns.names), misspelledIn(text, pre.words, ns))
+	return slices.Concat(pre.findings, standIns(text, ns), misspelledIn(text, pre.words, ns))
 }
 
 // plainFindings are the findings of the checks that look at the text
@@ -344,7 +412,7 @@ func bracketedPlaceholders(text string) []finding {
 }
 
 // standIns finds XYZ, ABC, TODO, TBD, FIXME and TK used as placeholders.
-func standIns(text string, names []string) []finding {
+func standIns(text string, ns *nameSet) []finding {
 	if !slices.ContainsFunc(standInWords, func(w string) bool { return strings.Contains(text, w) }) {
 		return nil // the regular expression is slower by far
 	}
@@ -358,7 +426,7 @@ func standIns(text string, names []string) []finding {
 		}
 		next, _ := utf8.DecodeRuneInString(rest)
 		switch {
-		case partOfName(text, m[0], m[1], names) || nameHasWord(names, word):
+		case partOfName(text, m[0], m[1], ns.holding[word]) || ns.hasWord[word]:
 			continue // ABC Corp, or the XYZ gantry, when XYZ Robotics is the company
 		case (word == "ABC" || word == "XYZ") && unicode.IsUpper(next):
 			continue // "XYZ Ltd": a name
@@ -370,29 +438,14 @@ func standIns(text string, names []string) []finding {
 	return fs
 }
 
-// nameHasWord reports whether one of names has word as a word of its own.
-func nameHasWord(names []string, word string) bool {
-	for _, n := range names {
-		if slices.Contains(strings.Fields(n), word) {
-			return true
-		}
-	}
-	return false
-}
-
 // partOfName reports whether text[start:end] lies inside one of names as
-// written in the text.
+// written in the text. Only the text around it is searched: an occurrence
+// that holds it starts at most a name's length before it.
 func partOfName(text string, start, end int, names []string) bool {
 	for _, name := range names {
-		for i := 0; i <= len(text)-len(name); {
-			j := strings.Index(text[i:], name)
-			if j < 0 {
-				break
-			}
-			if i+j <= start && end <= i+j+len(name) {
-				return true
-			}
-			i += j + 1
+		lo, hi := max(0, end-len(name)), min(len(text), start+len(name))
+		if lo <= start && strings.Contains(text[lo:hi], name) {
+			return true
 		}
 	}
 	return false

@@ -277,10 +277,24 @@ func TestSlug(t *testing.T) {
 		}
 	}
 	s := newSlugs()
-	got := []string{s.next("Jane Doe"), s.next("Jane  Doe"), s.next("jane-doe"), s.next("Follow Up 1"), s.next("Status Check")}
-	want := "jane-doe jane-doe-2 jane-doe-3 follow-up-1-2 status-check-2"
+	got := []string{s.next("Jane Doe"), s.next("Jane  Doe"), s.next("Jane Doe 3"), s.next("jane-doe"), s.next("Follow Up 1"), s.next("Status Check")}
+	want := "jane-doe jane-doe-2 jane-doe-3 jane-doe-4 follow-up-1-2 status-check-2"
 	if strings.Join(got, " ") != want {
 		t.Errorf("slugs %q, want %s", got, want)
+	}
+}
+
+// TestOthers: .Others lists the interviewers but the recipient, for a
+// template that asks.
+func TestOthers(t *testing.T) {
+	tmpl := "---\nsubject: Hi\n---\nDear {{.To.FirstName}},\n\n{{len .Others}} others: {{range $i, $p := .Others}}{{if $i}}, {{end}}{{$p.Name}} ({{$p.LastName}}){{end}}.\n"
+	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}, "templates/thank-you.md": {Data: []byte(tmpl)}}, nil)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	want := "Dear José,\n\n2 others: Gloria Esposito (Esposito), Ken Ito (Ito).\n"
+	if got := drafts[0].Markdown; got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }
 

@@ -87,20 +87,28 @@ func init() {
 }
 
 // slugs hands out distinct slugs: the second "Jane Doe" gets jane-doe-2.
-type slugs map[string]bool
+type slugs struct {
+	taken map[string]bool
+	// tried is, for each base, the last number tried: those before it
+	// are taken, and stay taken, so the next one starts there rather
+	// than at 2 (a thousand names that make one slug are not a million
+	// tries).
+	tried map[string]int
+}
 
-func newSlugs() slugs { return slugs{} }
+func newSlugs() slugs { return slugs{taken: map[string]bool{}, tried: map[string]int{}} }
 
 func (s slugs) next(name string) string {
 	base := Slug(name)
 	// The follow-up drafts share the note's folder.
 	if base == "status-check" || strings.HasPrefix(base, "follow-up") {
-		s[base] = true
+		s.taken[base] = true
 	}
 	slug := base
-	for i := 2; s[slug]; i++ {
+	for i := max(s.tried[base], 2); s.taken[slug]; i++ {
 		slug = fmt.Sprintf("%s-%d", base, i)
+		s.tried[base] = i
 	}
-	s[slug] = true
+	s.taken[slug] = true
 	return slug
 }
