@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"hash/fnv"
 	"strings"
 	"time"
 
@@ -27,7 +28,8 @@ type Draft struct {
 	Name     string // the file name without extension: jane-doe, follow-up-1, status-check
 	Subject  string
 	Markdown string
-	Template string // the template's path, for diagnostics
+	Template string    // the template's path, for diagnostics
+	Due      time.Time // when it is to go out: a letter is dated that day
 }
 
 // The template data of SPEC "Templates".
@@ -38,9 +40,17 @@ type (
 		Interview  Interview
 		To         Person
 		Personal   string // the personal part, Markdown
-		Unfinished string // Unfinished business, Markdown
+		Unfinished string // Unfinished business, Markdown: everyone's, then the recipient's own
+		Fit        string // why the candidate fits: the recipient's fit, else the note's, else ""
 		FollowUp   FollowUpData
-		others     func() []Person
+		Channel    string    // email, letter or call
+		Due        time.Time // the day the draft is to go out, in the note's zone
+		// PersonalThanks says that the personal part opens with thanks,
+		// so that the sentence before it does not thank as well.
+		PersonalThanks bool
+		others         func() []Person
+		seed           uint32 // the note's, for Variant
+		index          int    // the recipient's place among the interviewers
 	}
 	// Candidate is who writes.
 	Candidate struct {
@@ -56,10 +66,12 @@ type (
 		Topics        []string
 		Path          string
 	}
-	// Person is an interviewer, or the contact of a follow-up.
+	// Person is an interviewer, or the contact of a follow-up. Greeting is
+	// the salutation, without its comma: "Dear Jane", "Dear Dr. van der
+	// Berg", "Dear Hiring Team", or the note's own greeting ("Hi Sam").
 	Person struct {
-		Name, FirstName, LastName, Title, Email, Phone string
-		Topics                                         []string
+		Name, FirstName, LastName, Title, Email, Phone, Greeting string
+		Topics                                                   []string
 	}
 	// FollowUpData numbers a follow-up, N of Of, and gives the day of the
 	// last one logged ("17 November"), or "".
@@ -81,29 +93,46 @@ func (d Data) Others() []Person {
 }
 
 // FollowUpPlan is the follow-up that is due for a note, as the calendar's
-// schedule says: number N from 1, or 0 for the status check.
+// schedule says: number N from 1, or 0 for the status check, on Day.
 type FollowUpPlan struct {
 	N, Of int
+	Day   time.Time
+}
+
+// Variant returns a number below n for the sentence slot of a template:
+// different for each interviewer of a note (as long as there are no more
+// than n of them), the same on every build. A template writes n versions
+// of a sentence and says the one Variant picks, so that the people one
+// interviewed with never receive the same letter.
+func (d Data) Variant(slot string, n int) int {
+	if n <= 0 {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(slot))
+	return int((h.Sum32()^d.seed)%uint32(n)+uint32(d.index)) % n
 }
 
 // Drafts renders the drafts of note n: for a ready note, one thank-you per
 // interviewer on their channel; for a ready or sent note with a follow-up
 // due (plan, or nil), the follow-up to the contact. A template that fails
 // is reported and its drafts left out; the other drafts are still made.
-func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan) ([]Draft, []vault.Diagnostic) {
+//
+// thankYouDue is the thank-you deadline, which dates a thank-you letter.
+func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan, thankYouDue time.Time) ([]Draft, []vault.Diagnostic) {
 	var (
 		drafts []Draft
 		diags  []vault.Diagnostic
 	)
 	note := newNoteData(n, cfg)
-	make := func(kind Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData) {
+	make := func(kind Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData, due time.Time) {
 		tmpl, err := t.get(tmplName)
 		if err != nil {
 			diags = append(diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Warning, Code: CodeTemplate,
 				Message: fmt.Sprintf("no %s draft for %s: %v", kind, to.Name, err)})
 			return
 		}
-		data := note.to(to, fu)
+		data := note.to(to, fu, channel, due)
 		subject, body, d := tmpl.execute(data)
 		if d != nil {
 			d.Message = fmt.Sprintf("%s (rendering %s for %s)", d.Message, n.Path, to.Name)
@@ -111,7 +140,7 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 			return
 		}
 		drafts = append(drafts, Draft{Kind: kind, Note: n, To: to, Channel: channel, Name: name,
-			Subject: subject, Markdown: body, Template: tmpl.Path})
+			Subject: subject, Markdown: body, Template: tmpl.Path, Due: data.Due})
 	}
 	if n.Status == vault.Ready {
 		slugs := newSlugs()
@@ -123,16 +152,16 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan)
 			case vault.Call:
 				tmpl = CallTemplate
 			}
-			make(ThankYou, tmpl, iv, iv.Channel, slugs.next(iv.Name), FollowUpData{})
+			make(ThankYou, tmpl, iv, iv.Channel, slugs.next(iv.Name), FollowUpData{}, thankYouDue)
 		}
 	}
 	if plan != nil && n.Contact != nil && (n.Status == vault.Ready || n.Status == vault.Sent) && n.Outcome == vault.Pending {
 		// Follow-ups go the way the contact prefers, by e-mail unless
 		// the note says otherwise.
 		if plan.N == 0 {
-			make(StatusCheck, StatusCheckTemplate, n.Contact, n.Contact.Channel, "status-check", FollowUpData{N: 0, Of: plan.Of})
+			make(StatusCheck, StatusCheckTemplate, n.Contact, n.Contact.Channel, "status-check", FollowUpData{N: 0, Of: plan.Of}, plan.Day)
 		} else {
-			make(FollowUp, FollowUpTemplate, n.Contact, n.Contact.Channel, fmt.Sprintf("follow-up-%d", plan.N), FollowUpData{N: plan.N, Of: plan.Of})
+			make(FollowUp, FollowUpTemplate, n.Contact, n.Contact.Channel, fmt.Sprintf("follow-up-%d", plan.N), FollowUpData{N: plan.N, Of: plan.Of}, plan.Day)
 		}
 	}
 	return drafts, diags
@@ -145,6 +174,7 @@ type noteData struct {
 	data     Data   // without a recipient
 	last     string // the day of the last follow-up logged, or ""
 	everyone []Person
+	place    map[*vault.Interviewer]int // each interviewer's place, made once
 }
 
 func newNoteData(n *vault.Note, cfg *vault.Config) *noteData {
@@ -169,19 +199,43 @@ func newNoteData(n *vault.Note, cfg *vault.Config) *noteData {
 	if n.Unfinished != nil {
 		nd.data.Unfinished = unwrap(n.Unfinished.Markdown)
 	}
+	nd.data.Fit = unwrap(n.Fit)
+	h := fnv.New32a()
+	h.Write([]byte(n.ID))
+	nd.data.seed = h.Sum32()
 	if last := lastFollowUp(n); !last.IsZero() {
 		nd.last = last.Format("2 January")
 	}
 	return nd
 }
 
-// to returns the data of the draft to to.
-func (nd *noteData) to(to *vault.Interviewer, fu FollowUpData) Data {
+// to returns the data of the draft to to, on channel, due on the day of
+// due.
+func (nd *noteData) to(to *vault.Interviewer, fu FollowUpData, channel vault.Channel, due time.Time) Data {
 	d := nd.data
 	d.To = person(to)
+	d.To.Greeting = greeting(to, channel)
+	d.Channel = string(channel)
+	if !due.IsZero() {
+		d.Due = due.In(nd.n.Zone)
+	}
 	if to.Personal != nil {
 		d.Personal = unwrap(to.Personal.Markdown)
+		d.PersonalThanks = opensWithThanks(d.Personal)
 	}
+	if to.Unfinished != nil {
+		d.Unfinished = strings.TrimSpace(d.Unfinished + "\n\n" + unwrap(to.Unfinished.Markdown))
+	}
+	if to.Fit != "" {
+		d.Fit = unwrap(to.Fit)
+	}
+	if nd.place == nil {
+		nd.place = make(map[*vault.Interviewer]int, len(nd.n.Interviewers))
+		for i, iv := range nd.n.Interviewers {
+			nd.place[iv] = i
+		}
+	}
+	d.index = nd.place[to] // 0 for a contact who is no interviewer
 	d.FollowUp = fu
 	d.FollowUp.Last = nd.last
 	d.others = func() []Person { return nd.others(to) }
@@ -250,4 +304,37 @@ func (d Draft) Files(cfg *vault.Config) (map[string][]byte, error) {
 // for a header or a one-line field: nothing in a note can add a header.
 func clean(s string) string {
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }), " ")
+}
+
+// greeting is how a draft on channel greets iv, without its comma: the
+// note's own greeting when it gives one; "Dear" and the honorific with
+// the surname when the name has one ("Dear Dr. van der Berg", never "Dear
+// Dr."); a name that is not a person's as written ("Dear Hiring Team");
+// else the first name, or on a letter the whole name.
+func greeting(iv *vault.Interviewer, channel vault.Channel) string {
+	if iv.Greeting != "" {
+		return iv.Greeting
+	}
+	n := vault.ParseName(iv.Name)
+	switch {
+	case !n.Person:
+		return "Dear " + iv.Name
+	case n.Formal() != "":
+		return "Dear " + n.Formal()
+	case channel == vault.Letter && n.Plain() != "":
+		return "Dear " + n.Plain()
+	}
+	return "Dear " + iv.FirstName()
+}
+
+// opensWithThanks reports whether text opens by thanking ("Thank you
+// for…", "Thanks to you…", "Many thanks…").
+func opensWithThanks(text string) bool {
+	first := strings.ToLower(strings.TrimLeft(text, " *_>#\n"))
+	for _, p := range []string{"thank you", "thanks", "thank-you", "many thanks", "i want to thank", "i wanted to thank", "i'd like to thank", "i would like to thank"} {
+		if strings.HasPrefix(first, p) {
+			return true
+		}
+	}
+	return false
 }

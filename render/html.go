@@ -66,6 +66,10 @@ func (d Draft) html(cfg *vault.Config, body template.HTML) ([]byte, error) {
 		ToName: clean(d.To.Name),
 		Date:   d.Note.Date.Time.Format("2 January 2006"),
 	}
+	if !d.Due.IsZero() {
+		// A letter is dated the day it is to go out.
+		p.Date = d.Due.Format("2 January 2006")
+	}
 	if c.Email != "" {
 		p.From = clean(c.Name) + " <" + clean(c.Email) + ">"
 	} else {

@@ -58,6 +58,14 @@ type Templates struct {
 }
 
 var funcs = template.FuncMap{
+	// stop ends a sentence with s: a full stop, unless s ends with one
+	// already ("Acme Ltd." is not followed by a second).
+	"stop": func(s string) string {
+		if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") {
+			return s
+		}
+		return s + "."
+	},
 	// list joins items as English does: "a", "a and b", "a, b and c".
 	"list": func(items []string) string {
 		switch len(items) {

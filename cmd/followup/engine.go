@@ -569,10 +569,10 @@ const renderChunk = 512
 func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []vault.File) {
 	r := &rendered{folder: folder}
 	var plan *render.FollowUpPlan
-	if num, _, ok := calendar.NextFollowUp(n, cfg.Rules); ok {
-		plan = &render.FollowUpPlan{N: num, Of: cfg.Rules.MaxFollowUps}
+	if num, day, ok := calendar.NextFollowUp(n, cfg.Rules); ok {
+		plan = &render.FollowUpPlan{N: num, Of: cfg.Rules.MaxFollowUps, Day: day.In(n.Zone)}
 	}
-	drafts, diags := tmpls.Drafts(n, cfg, plan)
+	drafts, diags := tmpls.Drafts(n, cfg, plan, calendar.Deadline(n, cfg.Rules))
 	if len(diags) > 0 {
 		r.broken = true
 		r.diags = append(r.diags, diags...)
