@@ -120,7 +120,9 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 	for _, n := range v.Notes {
 		outbox := path.Join(v.Config.Outbox, folders[n.Path])
 		base := dueItem{Company: n.Company, Role: n.Role, Note: n.Path}
-		if n.Status != vault.Sent {
+		// The thank-you is due while the check's overdue warning would
+		// fire for it: not sent, and no answer or outcome yet.
+		if due := vault.DuesOf([]*vault.Note{n}, v.Config)[0]; due.Waiting {
 			deadline := calendar.Deadline(n, v.Config.Rules)
 			it := base
 			it.Kind, it.when = "thank-you", deadline

@@ -115,3 +115,31 @@ func TestStatusNamesDraftsThatExist(t *testing.T) {
 		t.Errorf("only %d follow-up drafts named: %+v", drafts, rep)
 	}
 }
+
+// TestStatusAgreesWithCheck: a thank-you check calls overdue is overdue in
+// status, and one it does not (the outcome decided, an answer received)
+// is not listed.
+func TestStatusAgreesWithCheck(t *testing.T) {
+	dir := copyExample(t)
+	note := filepath.Join(dir, "interviews", "2026", "2026-11-19-acme-corp.md")
+	text, err := os.ReadFile(note)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(note, bytes.Replace(text, []byte("status: ready"), []byte("status: ready\noutcome: rejected"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	now := "--now=2026-11-24T09:00:00-05:00"
+	var checkOut, statusOut bytes.Buffer
+	_ = run(t.Context(), []string{"--vault", dir, now, "check"}, nil, io.Discard, &checkOut)
+	if err := run(t.Context(), []string{"--vault", dir, now, "status"}, nil, &statusOut, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	for _, company := range []string{"Acme Corp", "Fernhill Bank", "Brightwater Energy"} {
+		inCheck := strings.Contains(checkOut.String(), "the thank-you notes to "+company)
+		inStatus := strings.Contains(statusOut.String(), "Send thank-you notes: "+company)
+		if inCheck != inStatus {
+			t.Errorf("%s: overdue in check %t, in status %t\n%s\n%s", company, inCheck, inStatus, checkOut.String(), statusOut.String())
+		}
+	}
+}
