@@ -126,7 +126,7 @@ func TestStatusAgreesWithCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(note, bytes.Replace(text, []byte("status: ready"), []byte("status: ready\noutcome: rejected"), 1), 0o644); err != nil {
+	if err := os.WriteFile(note, bytes.Replace(text, []byte("outcome: pending"), []byte("outcome: rejected"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	now := "--now=2026-11-24T09:00:00-05:00"
