@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -252,6 +253,10 @@ type nearIndex struct {
 	words []string
 	id    map[string]int32
 	filed []filed // sorted by hash
+	// dir finds the filed hashes by their top bits: those that start
+	// with b are filed[dir[b]:dir[b+1]], about one.
+	dir   []int32
+	shift uint
 	// long are the words of more than maxFiled letters, which would be
 	// filed under too many strings: no name has them, and they are tried
 	// one by one.
@@ -293,6 +298,15 @@ func newNearIndex(words []string) *nearIndex {
 	}
 	slices.SortFunc(x.filed, func(a, b filed) int { return cmp.Or(cmp.Compare(a.hash, b.hash), cmp.Compare(a.id, b.id)) })
 	x.filed = slices.Compact(x.filed)
+	top := uint(bits.Len(uint(len(x.filed))))
+	x.shift = 64 - top
+	x.dir = make([]int32, 1<<top+1)
+	for _, f := range x.filed {
+		x.dir[f.hash>>x.shift+1]++
+	}
+	for i := 1; i < len(x.dir); i++ {
+		x.dir[i] += x.dir[i-1]
+	}
 	return x
 }
 
@@ -305,9 +319,10 @@ func (x *nearIndex) near(a string) []int32 {
 	if len(a) <= x.most+4 { // near allows no more (UTF-8 counts up to 2 a letter here)
 		deletions(a, 2, func(h []byte) {
 			hash := maphash.Bytes(x.seed, h)
-			i, _ := slices.BinarySearchFunc(x.filed, hash, func(f filed, h uint64) int { return cmp.Compare(f.hash, h) })
-			for ; i < len(x.filed) && x.filed[i].hash == hash; i++ {
-				ids = append(ids, x.filed[i].id)
+			for _, f := range x.filed[x.dir[hash>>x.shift]:x.dir[hash>>x.shift+1]] {
+				if f.hash == hash {
+					ids = append(ids, f.id)
+				}
 			}
 		})
 	}
