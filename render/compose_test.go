@@ -2,6 +2,7 @@ package render
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -208,5 +209,26 @@ contact: %s
 	md := drafts[0].Markdown
 	if !strings.HasPrefix(md, "Call Oliver at **+44 20 7946 0321**") || strings.Contains(md, "Dear ") || strings.Contains(md, "regards") {
 		t.Errorf("a follow-up call is not talking points:\n%s", md)
+	}
+}
+
+// TestManyInterviewersNoTwins: past four interviewers some sentences
+// repeat, but no two drafts are the same text with the names changed.
+func TestManyInterviewersNoTwins(t *testing.T) {
+	people := []string{"Ann Lee", "Bo Lund", "Cy Diaz", "Di Moss", "Ed Park", "Flo Ruiz", "Gus Tan", "Hal Ng"}
+	note := "---\ncompany: Acme Corp\nrole: Backend Engineer\ndate: 2026-11-18T14:00\nstatus: ready\ntopics: [billing]\ninterviewers:\n"
+	for _, p := range people {
+		note += "  - " + p + " <" + strings.ToLower(strings.Fields(p)[0]) + "@acme.example>\n"
+	}
+	note += "---\n"
+	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	names := append(slices.Clone(people), "Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal")
+	seen := map[string]string{}
+	for _, d := range drafts {
+		text := strings.Join(sentences(d.Subject+"\n"+d.Markdown, names...), "|")
+		if prev, ok := seen[text]; ok {
+			t.Errorf("%s and %s got the same letter:\n%s", prev, d.To.Name, d.Markdown)
+		}
+		seen[text] = d.To.Name
 	}
 }

@@ -110,7 +110,13 @@ func (d Data) Variant(slot string, n int) int {
 	}
 	h := fnv.New32a()
 	h.Write([]byte(slot))
-	return int((h.Sum32()^d.seed)%uint32(n)+uint32(d.index)) % n
+	sum := h.Sum32() ^ d.seed
+	// The first n interviewers get n different versions. Past n, each
+	// round of n is shifted by an amount of the slot's own, so that two
+	// people who share one sentence do not share the next.
+	round := uint32(d.index / n)
+	shift := round * (1 + (sum>>8)%uint32(max(n-1, 1)))
+	return int((sum%uint32(n) + uint32(d.index) + shift) % uint32(n))
 }
 
 // Drafts renders the drafts of note n: for a ready note, one thank-you per
