@@ -302,7 +302,7 @@ func proofreadText(text string, ns *nameSet, shared bool) []finding {
 // plainFindings are the findings of the checks that look at the text
 // alone.
 func plainFindings(text string) []finding {
-	return slices.Concat(misspellings(text), doubledWords(text), tone(text), textPlaceholders(text))
+	return slices.Concat(misspellings(text), slips(text), doubledWords(text), tone(text), textPlaceholders(text))
 }
 
 // sharedText remembers what the checks make of template text that does not
