@@ -93,3 +93,36 @@ func TestSpellingChecks(t *testing.T) {
 		{name: "might, of", body: "Whatever you might think of it, " + filler},
 	}))
 }
+
+func TestToneChecks(t *testing.T) {
+	runChecks(t, slices.Concat([]checkCase{
+		{name: "please hire me", body: filler + " Please hire me.",
+			want: []string{`12:102 tone: "Please hire me" sounds too eager`}},
+		{name: "I can start tomorrow", body: "I can start tomorrow. " + filler,
+			want: []string{`12:1 tone: "I can start tomorrow" sounds too eager`}},
+		{name: "any job would do", body: filler + "\nHonestly, any job would do.",
+			want: []string{`13:11 tone: "any job would do" sounds too eager`}},
+		{name: "I'd take anything", body: "I'd take anything at Acme Corp. " + filler,
+			want: []string{`12:1 tone: "I'd take anything" sounds too eager`}},
+		{name: "you won't regret it", body: filler + " You won't regret it.",
+			want: []string{`12:102 tone: "You won't regret it" sounds too eager`}},
+		{name: "did you get my e-mail", body: "Did you get my e-mail? " + filler,
+			want: []string{`12:1 tone: "Did you get my e-mail" sounds pushy`}},
+		{name: "two exclamation marks", body: filler + " Thanks!!",
+			want: []string{`12:108 tone: "!!" sounds too eager: one exclamation mark is plenty`}},
+		{name: "?!!", body: "Who knew?!! " + filler,
+			want: []string{`12:9 tone: "?!!" sounds too eager`}},
+		{name: "a third exclamation mark", body: "Thanks! " + filler + " Great! It was fun!",
+			want: []string{`12:127 tone: a third exclamation mark sounds too eager: keep one or two, or none`}},
+	}, []checkCase{
+		// near misses
+		{name: "one exclamation mark", body: filler + " Thanks!"},
+		{name: "two, apart", body: "Thanks! " + filler + " It was fun!"},
+		{name: "an image", body: "![the whiteboard](board.png) ![the diagram](d.png) ![the map](m.png) " + filler},
+		{name: "the team can start", body: filler + " The team can start tomorrow on the migration."},
+		{name: "what you need the role to do", body: filler + " I understand what you need the role to do."},
+		{name: "take any feedback", body: filler + " I would take any feedback gladly, and you expect a decision by Friday."},
+		{name: "the only hope", body: filler + " The only hope for the old batch was a rewrite."},
+		{name: "hire", body: filler + " You hire mostly through referrals."},
+	}))
+}

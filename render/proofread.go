@@ -302,7 +302,7 @@ func proofreadText(text string, ns *nameSet, shared bool) []finding {
 // plainFindings are the findings of the checks that look at the text
 // alone.
 func plainFindings(text string) []finding {
-	return slices.Concat(misspellings(text), slips(text), doubledWords(text), tone(text), textPlaceholders(text))
+	return slices.Concat(misspellings(text), slips(text), doubledWords(text), tone(text), exclamations(text), textPlaceholders(text))
 }
 
 // sharedText remembers what the checks make of template text that does not
@@ -583,17 +583,37 @@ func doubledWords(text string) []finding {
 }
 
 // eagerPhrases sound desperate or relieved, which a thank-you should not.
-var eagerPhrases = regexp.MustCompile(`(?i)\b(last chance|(?:really |truly )?need this job|desperate|please,? please|i(?:'|’)?m begging|beg(?:ging)? you|i would do anything|do anything for|so relieved|what a relief|(?:can(?:no|'|’)t|can not) wait to hear|anxiously (?:waiting|awaiting)|eagerly awaiting your)\b`)
+var eagerPhrases = regexp.MustCompile(`(?i)\b(` + strings.Join([]string{
+	`last chance`, `(?:really |truly |desperately |badly )?need this (?:job|role|position)`,
+	`i (?:really |truly |desperately |badly )?need (?:a|the) (?:job|role|position|offer)`, `desperate`,
+	`please,? please`, `i(?:'|’)?m begging`, `beg(?:ging)? you`, `i would do anything`, `do anything for`,
+	`(?:i(?:'|’)ll|i will|i(?:'|’)d|i would) do whatever it takes`, `so relieved`, `what a relief`,
+	`(?:can(?:no|'|’)t|can not) wait to hear`, `anxiously (?:waiting|awaiting)`, `eagerly awaiting your`,
+	`please,? (?:hire|pick|choose) me`, `hire me,? please`, `(?:just )?give me a (?:chance|shot)`,
+	`(?:i (?:can|could)|i(?:'|’)?m (?:able|ready|available) to|i am (?:able|ready|available) to) start (?:tomorrow|today|right away|right now|at once)`,
+	`any (?:job|role|position|offer|work) (?:would|will) do`, `anything (?:would|will) do`,
+	`(?:i(?:'|’)ll|i will|i(?:'|’)d|i would) (?:take|accept) (?:any (?:job|role|position|offer|salary)|anything)`,
+	`(?:i(?:'|’)ll|i will|i(?:'|’)d|i would) work for (?:free|nothing|less)`,
+	`you won(?:'|’)?t regret (?:it|hiring me)`, `i won(?:'|’)?t let you down`, `my (?:only|last) hope`,
+}, "|") + `)\b`)
 
 // pushyPhrases sound impatient in a follow-up.
-var pushyPhrases = regexp.MustCompile(`(?i)\b(as i (?:said|mentioned|wrote) (?:before|earlier|previously)|(?:i )?(?:still )?ha(?:ve|s)n(?:'|’)?t heard back|i am still waiting|i(?:'|’)m still waiting|still waiting to hear|per my (?:last|previous) (?:e-?mail|note|message))\b`)
+var pushyPhrases = regexp.MustCompile(`(?i)\b(` + strings.Join([]string{
+	`as i (?:said|mentioned|wrote) (?:before|earlier|previously)`, `(?:i )?(?:still )?ha(?:ve|s)n(?:'|’)?t heard back`,
+	`i am still waiting`, `i(?:'|’)m still waiting`, `still waiting to hear`, `per my (?:last|previous) (?:e-?mail|note|message)`,
+	`did you (?:get|receive|see|read) my (?:last |previous |earlier )?(?:e-?mail|message|note|letter)`,
+	`still no (?:reply|response|answer|word|news)`, `i (?:need|expect) (?:an answer|a reply|a response|a decision)`,
+	`please (?:respond|reply|answer|get back to me) (?:asap|as soon as possible|soon|quickly|immediately|today)`, `asap`,
+}, "|") + `)\b`)
 
 var justCheckingIn = regexp.MustCompile(`(?i)\bjust (?:checking|following) (?:in|up)\b`)
 
 // toneWords are in every phrase tone looks for: text without any of them
 // is spared the regular expressions.
-var toneWords = []string{"chance", "job", "desperate", "please", "beg", "anything", "relie", "wait", "anxious", "eager",
-	"said", "mentioned", "wrote", "heard", "per my", "checking", "following"}
+var toneWords = []string{"chance", "job", "role", "position", "offer", "work", "desperate", "please", "beg", "anything",
+	"whatever", "relie", "wait", "anxious", "eager", "hire", "give me", "start", "regret", "let you down", "hope",
+	"said", "mentioned", "wrote", "heard", "per my", "did you", "still no", "answer", "reply", "response", "decision",
+	"asap", "checking", "following"}
 
 func tone(text string) []finding {
 	lower := strings.ToLower(text)
@@ -616,6 +636,45 @@ func tone(text string) []finding {
 		what := text[m[0]:m[1]]
 		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
 			message: fmt.Sprintf("%q more than once sounds pushy: say it once, or not at all", what)})
+	}
+	return fs
+}
+
+// maxExclamations is how many exclamation marks one text may have: a
+// third sounds breathless.
+const maxExclamations = 2
+
+// exclamations finds exclamation marks in a row ("!!", "?!!"), each run
+// once, and the first mark past maxExclamations in one text. The "!" of
+// an image, "![alt](src)", is not one.
+func exclamations(text string) []finding {
+	if strings.Count(text, "!") < 2 {
+		return nil
+	}
+	var fs []finding
+	marks := 0
+	for i := 0; i < len(text); i++ {
+		if text[i] != '!' || i+1 < len(text) && text[i+1] == '[' {
+			continue
+		}
+		start, end := i, i+1
+		for end < len(text) && (text[end] == '!' || text[end] == '?') {
+			end++
+		}
+		for start > 0 && text[start-1] == '?' {
+			start--
+		}
+		run := text[start:end]
+		switch n := strings.Count(run, "!"); {
+		case n > 1:
+			fs = append(fs, finding{off: start, n: end - start, code: CodeTone, what: run,
+				message: fmt.Sprintf("%q sounds too eager: one exclamation mark is plenty", run)})
+		case marks+n > maxExclamations && marks <= maxExclamations:
+			fs = append(fs, finding{off: i, n: 1, code: CodeTone, what: "!",
+				message: "a third exclamation mark sounds too eager: keep one or two, or none"})
+		}
+		marks += strings.Count(run, "!")
+		i = end - 1
 	}
 	return fs
 }
