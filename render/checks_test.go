@@ -126,3 +126,41 @@ func TestToneChecks(t *testing.T) {
 		{name: "hire", body: filler + " You hire mostly through referrals."},
 	}))
 }
+
+func TestPlaceholderChecks(t *testing.T) {
+	runChecks(t, slices.Concat([]checkCase{
+		{name: "TODO before a lower-case word", body: filler + "\nTODO add detail about the audit trail.",
+			want: []string{`13:1 placeholder: "TODO" is a placeholder`}},
+		{name: "todo in lower case", body: filler + " And todo: the audit trail.",
+			want: []string{`12:106 placeholder: "todo" is a placeholder`}},
+		{name: "Todo at a sentence start", body: "Todo. " + filler,
+			want: []string{`12:1 placeholder: "Todo" is a placeholder`}},
+		{name: "TK before a lower-case word", body: filler + " Thanks for the TK about the audit trail.",
+			want: []string{`12:117 placeholder: "TK" is a placeholder`}},
+		{name: "TBD", body: "The part about tbd was the best. " + filler,
+			want: []string{`12:16 placeholder: "tbd" is a placeholder`}},
+		{name: "XXX", body: filler + " It saved $XXX a month.",
+			want: []string{`12:112 placeholder: "XXX" is a placeholder`}},
+		{name: "[project name]", body: "I enjoyed hearing about [project name]. " + filler,
+			want: []string{`12:25 placeholder: "[project name]" is a placeholder`}},
+		{name: "[topic]", body: filler + " And [topic].",
+			want: []string{`12:106 placeholder: "[topic]" is a placeholder`}},
+		{name: "[insert …]", body: filler + "\n[insert a detail about the team …]",
+			want: []string{`13:1 placeholder: "[insert a detail about the team …]" is a placeholder`}},
+		{name: "[TBD], once", body: filler + " Start date: [TBD].",
+			want: []string{`12:114 placeholder: "[TBD]" is a placeholder`}},
+	}, []checkCase{
+		// near misses
+		{name: "a link", body: "The [design notes](https://acme.example/todo/xxx) stayed with me. " + filler},
+		{name: "a reference link", body: "The [Design Notes] stayed with me. " + filler + "\n\n[design notes]: https://acme.example/notes"},
+		{name: "a footnote", body: "The design notes[^1] stayed with me. " + filler + "\n\n[^1]: As sent on Friday."},
+		{name: "a wiki link", body: "[[Raj Patel]] joined late. " + filler},
+		{name: "checkboxes", body: filler + "\n\n- [ ] send the diagram\n- [x] read the H3 docs\n- [X] Read the RFC"},
+		{name: "an aside", body: "They [the night crew] and the errors [sic] stayed with me. " + filler},
+		{name: "a TODO list app", body: "Your TODO list app and a todo app of mine came up. " + filler},
+		{name: "a topic ToDo app", topics: "[ToDo app]", body: "ToDo app demos were the highlight. " + filler},
+		{name: "a company ABC Corp", company: "ABC Corp", body: "ABC is growing fast. " + filler},
+		{name: "TK Maxx, Tokyo, TKO, acme.tk", body: "From TK Maxx to Tokyo, a TKO for acme.tk. " + filler},
+		{name: "code", body: "The `TODO` and `[topic]` in our code. " + filler},
+	}))
+}

@@ -34,10 +34,9 @@ type nameSet struct {
 	// or -1: of singles written alike, the first is the one reported.
 	first []int32
 
-	// For standIns: the names that hold a stand-in (XYZ), and whether
-	// one of them has it as a word of its own.
-	holding map[string][]string
-	hasWord map[string]bool
+	// content holds the stand-ins (XYZ, TODO) that the front matter uses
+	// as words, in upper case: contentWords.
+	content map[string]bool
 }
 
 type single struct{ word, folded string }
@@ -54,7 +53,7 @@ type slot struct{ k, j int }
 
 func nameSetOf(names []string) *nameSet {
 	ns := &nameSet{names: names, known: map[string]bool{}, exact: map[string]bool{}, pairs: map[pair][]slot{},
-		holding: map[string][]string{}, hasWord: map[string]bool{}}
+		content: contentWords(names)}
 	var words []string // the words near finds
 	for k, name := range names {
 		fields := strings.Fields(name)
@@ -93,14 +92,6 @@ func nameSetOf(names []string) *nameSet {
 			if b := fold(w); utf8.RuneCountInString(b) >= 4 {
 				ns.singles = append(ns.singles, single{word: w, folded: b})
 				words = append(words, b)
-			}
-		}
-	}
-	for _, w := range standInWords {
-		for _, name := range names {
-			if strings.Contains(name, w) {
-				ns.holding[w] = append(ns.holding[w], name)
-				ns.hasWord[w] = ns.hasWord[w] || slices.Contains(strings.Fields(name), w)
 			}
 		}
 	}

@@ -48,6 +48,7 @@ type finding struct {
 	code, message    string
 	suggestion, what string // what: the text at fault, to find it in a template
 	template         string // for length: the message about a template's drafts
+	standIn          bool   // a placeholder that is a word, such as TODO: content when the front matter uses it
 }
 
 // A place is where a finding is reported; path "" is the note's.
@@ -173,6 +174,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		return nil
 	}
 	ns := nameSetOf(knownNames(n))
+	ns.content = contentWords(contentValues(n))
 	var units []unit
 	for _, iv := range n.Interviewers {
 		if s := iv.Personal; s != nil {
@@ -289,20 +291,21 @@ func templateOf(d Draft) string {
 }
 
 // proofreadText runs the checks of the text itself. The checks that do
-// not depend on names are remembered for shared text, a template's, which
-// is the same in every draft made from it.
+// not depend on the note are remembered for shared text, a template's,
+// which is the same in every draft made from it; the stand-ins that the
+// note's front matter uses as words are left out after.
 func proofreadText(text string, ns *nameSet, shared bool) []finding {
 	if !shared {
-		return slices.Concat(plainFindings(text), standIns(text, ns), misspelledIn(text, wordsOf(text), ns))
+		return slices.Concat(ns.notContent(plainFindings(text)), misspelledIn(text, wordsOf(text), ns))
 	}
 	pre := sharedText.get(text)
-	return slices.Concat(pre.findings, standIns(text, ns), misspelledIn(text, pre.words, ns))
+	return slices.Concat(ns.notContent(pre.findings), misspelledIn(text, pre.words, ns))
 }
 
 // plainFindings are the findings of the checks that look at the text
 // alone.
 func plainFindings(text string) []finding {
-	return slices.Concat(misspellings(text), slips(text), doubledWords(text), tone(text), exclamations(text), textPlaceholders(text))
+	return slices.Concat(misspellings(text), slips(text), doubledWords(text), tone(text), exclamations(text), placeholders(text))
 }
 
 // sharedText remembers what the checks make of template text that does not
@@ -349,106 +352,6 @@ func knownNames(n *vault.Note) []string {
 		names = append(names, n.Contact.Name)
 	}
 	return names
-}
-
-var (
-	bracketed = regexp.MustCompile(`\[([A-Za-z][A-Za-z .'’-]{0,38})\]`)
-	// lowerStandIns are the placeholders people write in lower case;
-	// other bracketed lower-case text is an editor's aside: "[the night crew]".
-	lowerStandIns = regexp.MustCompile(`^(?:name|company|title|role|date|first name|last name|your name|their name|insert .*|add .*)$`)
-	standInWords  = []string{"XYZ", "ABC", "TODO", "TBD", "FIXME", "TK"}
-	stand         = regexp.MustCompile(`\b(` + strings.Join(standInWords, "|") + `)\b`)
-	angled        = regexp.MustCompile(`<([A-Za-z][A-Za-z _-]{1,30})>`)
-	htmlTags      = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6])$`)
-	loremIpsum    = regexp.MustCompile(`(?i)\blorem ipsum\b`)
-	curlyBraces   = regexp.MustCompile(`\{\{|\}\}`)
-)
-
-// textPlaceholders finds what was meant to be filled in: [Name],
-// {{ … }}, <name>, lorem ipsum. Markdown links are not placeholders. The
-// stand-ins (XYZ, TODO, TK), which need the names, are standIns'.
-func textPlaceholders(text string) []finding {
-	var fs []finding
-	found := func(off, n int, what string) { fs = append(fs, placeholderFinding(off, n, what)) }
-	if strings.ContainsRune(text, '[') {
-		fs = append(fs, bracketedPlaceholders(text)...)
-	}
-	if strings.ContainsRune(text, '<') {
-		for _, m := range angled.FindAllStringSubmatchIndex(text, -1) {
-			if !htmlTags.MatchString(text[m[2]:m[3]]) {
-				found(m[0], m[1]-m[0], text[m[0]:m[1]])
-			}
-		}
-	}
-	if strings.Contains(text, "{{") || strings.Contains(text, "}}") || strings.Contains(strings.ToLower(text), "lorem") {
-		for _, re := range []*regexp.Regexp{loremIpsum, curlyBraces} {
-			if m := re.FindStringIndex(text); m != nil {
-				found(m[0], m[1]-m[0], text[m[0]:m[1]])
-			}
-		}
-	}
-	return fs
-}
-
-func placeholderFinding(off, n int, what string) finding {
-	return finding{off: off, n: n, code: CodePlaceholder, what: what,
-		message: fmt.Sprintf("%q is a placeholder: write what it stands for", what)}
-}
-
-// bracketedPlaceholders finds [Name] and [company], but not links.
-func bracketedPlaceholders(text string) []finding {
-	var fs []finding
-	for _, m := range bracketed.FindAllStringSubmatchIndex(text, -1) {
-		start, end := m[0], m[1]
-		if start > 0 && text[start-1] == '[' || end < len(text) && (text[end] == '(' || text[end] == ']' || text[end] == '[') {
-			continue // a link: [text](url), [[note]], [text][ref]
-		}
-		if inner := text[m[2]:m[3]]; unicode.IsLower([]rune(inner)[0]) && !lowerStandIns.MatchString(inner) {
-			continue
-		}
-		fs = append(fs, placeholderFinding(start, end-start, text[start:end]))
-	}
-	return fs
-}
-
-// standIns finds XYZ, ABC, TODO, TBD, FIXME and TK used as placeholders.
-func standIns(text string, ns *nameSet) []finding {
-	if !slices.ContainsFunc(standInWords, func(w string) bool { return strings.Contains(text, w) }) {
-		return nil // the regular expression is slower by far
-	}
-	var fs []finding
-	for _, m := range stand.FindAllStringIndex(text, -1) {
-		word := text[m[0]:m[1]]
-		// The next word, on the same line or, wrapped, on the next.
-		rest := strings.TrimLeft(text[m[1]:], " \t")
-		if after, ok := strings.CutPrefix(rest, "\n"); ok && !strings.HasPrefix(strings.TrimLeft(after, " \t"), "\n") {
-			rest = strings.TrimLeft(after, " \t")
-		}
-		next, _ := utf8.DecodeRuneInString(rest)
-		switch {
-		case partOfName(text, m[0], m[1], ns.holding[word]) || ns.hasWord[word]:
-			continue // ABC Corp, or the XYZ gantry, when XYZ Robotics is the company
-		case (word == "ABC" || word == "XYZ") && unicode.IsUpper(next):
-			continue // "XYZ Ltd": a name
-		case (word == "TODO" || word == "TK") && unicode.IsLower(next):
-			continue // "a TODO list app"
-		}
-		fs = append(fs, placeholderFinding(m[0], m[1]-m[0], word))
-	}
-	return fs
-}
-
-// partOfName reports whether text[start:end] lies inside one of names as
-// written in the text. Only the text around it is searched: an occurrence
-// that holds it starts at most a name's length before it.
-func partOfName(text string, start, end int, names []string) bool {
-	for _, name := range names {
-		lo, hi := max(0, end-len(name)), min(len(text), start+len(name))
-		if lo <= start && strings.Contains(text[lo:hi], name) {
-			return true
-		}
-	}
-	return false
 }
 
 // blankCode replaces the text of code spans and fenced code blocks by
@@ -580,6 +483,20 @@ func doubledWords(text string) []finding {
 		prev = t
 	}
 	return fs
+}
+
+// contentValues are the texts of the front matter that a note's text may
+// quote: the names, the role, the topics, the titles, the aliases and the
+// greetings.
+func contentValues(n *vault.Note) []string {
+	values := append(knownNames(n), n.Role)
+	values = append(values, n.Topics...)
+	for _, iv := range n.Interviewers {
+		values = append(values, iv.Title, iv.Greeting)
+		values = append(values, iv.Topics...)
+		values = append(values, iv.Aliases...)
+	}
+	return values
 }
 
 // eagerPhrases sound desperate or relieved, which a thank-you should not.
