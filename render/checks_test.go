@@ -15,7 +15,8 @@ type checkCase struct {
 	name    string
 	company string // "Acme Corp" when ""
 	topics  string // on line 6; "[the ledger]" when ""
-	person  string // the first interviewer, on line 8; "Jane Smith" when ""
+	person  string // the first interviewer's name, on line 8; "Jane Smith" when ""
+	entry   string // the first interviewer's entry, on line 8, for more than a name
 	body    string // from line 12
 	want    []string
 }
@@ -24,6 +25,7 @@ type checkCase struct {
 // personal part with nothing to report.
 func (c checkCase) noteOf() string {
 	company, topics, person := cmpOr(c.company, "Acme Corp"), cmpOr(c.topics, "[the ledger]"), cmpOr(c.person, "Jane Smith")
+	entry := cmpOr(c.entry, person+" <jane.smith@acme.com>")
 	return fmt.Sprintf(`---
 company: %s
 role: Engineer
@@ -31,7 +33,7 @@ date: 2026-11-19T14:00
 status: ready
 topics: %s
 interviewers:
-  - %s <jane.smith@acme.com>
+  - %s
   - Raj Patel <raj.patel@acme.com>
 ---
 ## %s
@@ -39,7 +41,7 @@ interviewers:
 
 ## Raj Patel
 Walking through the ledger migration with you, and the way your team reviews its code every week, was the best part of the afternoon.
-`, company, topics, person, person, c.body)
+`, company, topics, entry, person, c.body)
 }
 
 func cmpOr(s, or string) string {
@@ -162,5 +164,37 @@ func TestPlaceholderChecks(t *testing.T) {
 		{name: "a company ABC Corp", company: "ABC Corp", body: "ABC is growing fast. " + filler},
 		{name: "TK Maxx, Tokyo, TKO, acme.tk", body: "From TK Maxx to Tokyo, a TKO for acme.tk. " + filler},
 		{name: "code", body: "The `TODO` and `[topic]` in our code. " + filler},
+	}))
+}
+
+func TestMisspelledNameChecks(t *testing.T) {
+	runChecks(t, slices.Concat([]checkCase{
+		{name: "Ms. Smyth", body: filler + " I told Ms. Smyth so.",
+			want: []string{`12:113 misspelled-name: "Smyth" looks like a misspelling of "Smith"`}},
+		{name: "Mr Smyth, no period, at a line's start", body: filler + "\nMr Smyth agreed.",
+			want: []string{`13:4 misspelled-name: "Smyth" looks like a misspelling of "Smith"`}},
+		{name: "Ms. Jonhson", person: "Dana Johnson", body: "Ms. Jonhson, " + filler,
+			want: []string{`12:5 misspelled-name: "Jonhson" looks like a misspelling of "Johnson"`}},
+		{name: "Ms. Dow, a surname of three letters", person: "Jane Doe", body: filler + " Ms. Dow agreed.",
+			want: []string{`12:106 misspelled-name: "Dow" looks like a misspelling of "Doe"`}},
+		{name: "Dr. van der Burg", person: "Dr. Anna van der Berg", body: filler + " Dr. van der Burg agreed.",
+			want: []string{`12:106 misspelled-name: "van der Burg" looks like a misspelling of "van der Berg"`}},
+		{name: "Jonathon, at a sentence's start", person: "Jonathan Reyes", body: "Jonathon, your walkthrough stayed with me. " + filler,
+			want: []string{`12:1 misspelled-name: "Jonathon" looks like a misspelling of "Jonathan"`}},
+		{name: "Jonathon's, after a period", person: "Jonathan Reyes", body: filler + " Jonathon's walkthrough too.",
+			want: []string{`12:102 misspelled-name: "Jonathon's" looks like a misspelling of "Jonathan"`}},
+		{name: "the greeting", entry: `{name: Jane Smith, email: jane.smith@acme.com, greeting: "Dear Ms. Smyth"}`, body: filler,
+			want: []string{`8:72 misspelled-name: "Smyth" looks like a misspelling of "Smith"`}},
+		{name: "the greeting, plain", entry: `{name: Jonathan Reyes, email: jane.smith@acme.com, greeting: Jonathon}`, person: "Jonathan Reyes", body: filler,
+			want: []string{`8:66 misspelled-name: "Jonathon" looks like a misspelling of "Jonathan"`}},
+	}, []checkCase{
+		// near misses
+		{name: "Mr. Smith", body: filler + " I told Mr. Smith and Ms. Smith's team so."},
+		{name: "the right name at a sentence's start", person: "Jonathan Reyes", body: "Jonathan, your walkthrough stayed with me. " + filler},
+		{name: "ordinary words at a sentence's start", person: "Sally Dana", body: "Sadly, we ran out of time. Data, as you said, is the product. " + filler},
+		{name: "a word after a period", person: "Dana Smith", body: "We spoke of the ledger. Data quality is key. " + filler},
+		{name: "Dr. van der Berg", person: "Dr. Anna van der Berg", body: filler + " Dr. van der Berg agreed."},
+		{name: "the greeting, right", entry: `{name: Jane Smith, email: jane.smith@acme.com, greeting: "Dear Ms. Smith"}`, body: filler},
+		{name: "Ms. Mia, another name", body: filler + " Ms. Mia Wong agreed."},
 	}))
 }

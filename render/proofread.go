@@ -180,6 +180,14 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		if s := iv.Personal; s != nil {
 			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
 		}
+		if s := iv.Unfinished; s != nil {
+			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
+		}
+		if p := iv.GreetingPos; iv.Greeting != "" && p.Line > 0 {
+			// With the comma that follows it in a draft: "Jonathon," is
+			// someone addressed.
+			units = append(units, unit{text: iv.Greeting + ",", path: n.Path, line: p.Line, col: p.Col, at: p})
+		}
 	}
 	if s := n.Unfinished; s != nil {
 		units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
