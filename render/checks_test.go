@@ -5,6 +5,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
+	"time"
+
+	"followup/vault"
 )
 
 // A checkCase is a ready note to Acme Corp whose first interviewer's
@@ -17,15 +21,28 @@ type checkCase struct {
 	topics  string // on line 6; "[the ledger]" when ""
 	person  string // the first interviewer's name, on line 8; "Jane Smith" when ""
 	entry   string // the first interviewer's entry, on line 8, for more than a name
+	second  string // the second interviewer's entry, on line 9; Raj Patel's when ""
 	body    string // from line 12
-	want    []string
+	// parts, when set, is the whole body instead, from line 11: the
+	// personal parts of neither interviewer are written for them.
+	parts string
+	want  []string
 }
 
 // noteOf writes the note of c: the second interviewer, Raj Patel, has a
 // personal part with nothing to report.
 func (c checkCase) noteOf() string {
 	company, topics, person := cmpOr(c.company, "Acme Corp"), cmpOr(c.topics, "[the ledger]"), cmpOr(c.person, "Jane Smith")
-	entry := cmpOr(c.entry, person+" <jane.smith@acme.com>")
+	entry, second := cmpOr(c.entry, person+" <jane.smith@acme.com>"), cmpOr(c.second, "Raj Patel <raj.patel@acme.com>")
+	parts := c.parts
+	if parts == "" {
+		parts = fmt.Sprintf(`## %s
+%s
+
+## Raj Patel
+Walking through the ledger migration with you, and the way your team reviews its code every week, was the best part of the afternoon.
+`, person, c.body)
+	}
 	return fmt.Sprintf(`---
 company: %s
 role: Engineer
@@ -34,14 +51,9 @@ status: ready
 topics: %s
 interviewers:
   - %s
-  - Raj Patel <raj.patel@acme.com>
+  - %s
 ---
-## %s
-%s
-
-## Raj Patel
-Walking through the ledger migration with you, and the way your team reviews its code every week, was the best part of the afternoon.
-`, company, topics, entry, person, c.body)
+%s`, company, topics, entry, second, parts)
 }
 
 func cmpOr(s, or string) string {
@@ -87,6 +99,8 @@ func TestSpellingChecks(t *testing.T) {
 			want: []string{`12:1 spelling: "Alot" is misspelt: write "A lot"`}},
 		{name: "thankyou, atleast", body: "thankyou for atleast an hour. " + filler,
 			want: []string{`12:1 spelling: "thankyou" is misspelt: write "thank you"`, `12:14 spelling: "atleast" is misspelt: write "at least"`}},
+		{name: "in a person's own Unfinished business", body: filler + "\n\n### Unfinished business\nI definately meant to add the audit trail.",
+			want: []string{`15:3 spelling: "definately" is misspelt: write "definitely"`}},
 	}, []checkCase{
 		// near misses
 		{name: "could of course", body: "I could of course sketch it again. " + filler},
@@ -197,4 +211,46 @@ func TestMisspelledNameChecks(t *testing.T) {
 		{name: "the greeting, right", entry: `{name: Jane Smith, email: jane.smith@acme.com, greeting: "Dear Ms. Smith"}`, body: filler},
 		{name: "Ms. Mia, another name", body: filler + " Ms. Mia Wong agreed."},
 	}))
+}
+
+func TestFormLetterChecks(t *testing.T) {
+	const topics = "topics: [the ledger, code review]}"
+	runChecks(t, slices.Concat([]checkCase{
+		{name: "only thanks", body: "Thanks!",
+			want: []string{`11:1 form-letter: the personal part for Jane Smith says only thank you: add what you talked about with them`}},
+		{name: "only thanks, at length", body: "Thank you so much for taking the time to meet with me today, Jane. I really enjoyed our conversation\nand learning more about the team at Acme Corp!",
+			want: []string{`11:1 form-letter: the personal part for Jane Smith says only thank you`}},
+		{name: "14 words", body: "Your point about the ledger's audit trail has stayed with me since Thursday's call.",
+			want: []string{`11:1 form-letter: the personal part for Jane Smith has only 14 words: add what you talked about with them`}},
+		{name: "the same but for the names", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, " + topics,
+			parts: "Nothing personal.\n",
+			want:  []string{`9:5 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 8) but for the names: tie each to your conversation with that person`}},
+	}, []checkCase{
+		// near misses
+		{name: "15 words", body: "Your point about the ledger's audit trail has stayed with me since our call Thursday."},
+		{name: "thanks, and something", body: "Thank you so much for taking the time to meet with me today; the audit trail stayed with me."},
+		{name: "topics of their own", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, topics: [the ledger]}",
+			parts: "Nothing personal.\n"},
+		{name: "nothing personal, said once", parts: "Nothing personal.\n",
+			want: []string{`8:5 form-letter: nothing personal for Jane Smith`, `9:5 form-letter: nothing personal for Raj Patel`}},
+	}))
+}
+
+// TestSameDraftsFromATemplate: a template that leaves out the personal
+// parts makes drafts the same but for the names, whatever the parts say.
+func TestSameDraftsFromATemplate(t *testing.T) {
+	c := checkCase{body: filler}
+	files := fstest.MapFS{"n.md": {Data: []byte(c.noteOf())}, "followup.yaml": {Data: []byte(config)},
+		"templates/thank-you.md": {Data: []byte("Dear {{ .To.FirstName }},\n\nThank you for the interview, {{ .To.Name }}. " + filler + " " + filler + "\n\nBest regards,\n\n{{ .Candidate.Name }}\n")}}
+	cfg, _ := vault.LoadConfig(files, time.UTC)
+	v := vault.Open(files, cfg)
+	tmpls, _ := LoadTemplates(files, cfg.Templates)
+	var got []string
+	for _, d := range check(t, v.Notes[0], cfg, tmpls) {
+		got = append(got, fmt.Sprintf("%d:%d %s: %s", d.Line, d.Col, d.Code, d.Message))
+	}
+	want := []string{"14:1 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 11) but for the names: the template leaves out their personal parts, so write {{ .Personal }} in it"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 }

@@ -139,16 +139,11 @@ func init() {
 	}
 }
 
-// checkLength measures a draft as its reader will: the paragraphs between
-// the greeting and the closing. A note is substantial but short: 40 to 250
-// words, four paragraphs at most. Talking points for a call are not a
-// note.
-func checkLength(d Draft) (finding, bool) {
-	if d.Channel == vault.Call {
-		return finding{}, false
-	}
+// letterBlocks returns the paragraphs of a draft between the greeting
+// ("Dear Jane,") and the closing ("Best regards,"): what its reader reads.
+func letterBlocks(markdown string) []string {
 	var blocks []string
-	for _, b := range strings.Split(strings.TrimSpace(d.Markdown), "\n\n") {
+	for _, b := range strings.Split(strings.TrimSpace(markdown), "\n\n") {
 		if b = strings.TrimSpace(b); b != "" {
 			blocks = append(blocks, b)
 		}
@@ -163,6 +158,18 @@ func checkLength(d Draft) (finding, bool) {
 			break
 		}
 	}
+	return blocks
+}
+
+// checkLength measures a draft as its reader will: the paragraphs between
+// the greeting and the closing. A note is substantial but short: 40 to 250
+// words, four paragraphs at most. Talking points for a call are not a
+// note.
+func checkLength(d Draft) (finding, bool) {
+	if d.Channel == vault.Call {
+		return finding{}, false
+	}
+	blocks := letterBlocks(d.Markdown)
 	words := 0
 	for _, b := range blocks {
 		for range eachToken(b) {

@@ -267,12 +267,12 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 	for _, s := range order {
 		ds = append(ds, s.listed()...)
 	}
+	letters, bare := formLetters(n, drafts)
 	for _, d := range drafts {
 		f, ok := checkLength(d)
-		empty := d.Kind == ThankYou && (d.To.Personal == nil || d.To.Personal.Markdown == "") && len(d.To.Topics) == 0
 		switch {
 		case !ok:
-		case empty && strings.Contains(f.message, "only"):
+		case d.Kind == ThankYou && bare[d.To] && strings.Contains(f.message, "only"):
 			// form-letter says what is missing.
 		case d.Kind != ThankYou:
 			// A follow-up is the template's text alone.
@@ -284,7 +284,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 			ds = append(ds, diag(n.Path, d.To.Pos, f))
 		}
 	}
-	ds = append(ds, formLetters(n)...)
+	ds = append(ds, letters...)
 	vault.SortDiagnostics(ds)
 	return slices.Compact(ds)
 }
