@@ -165,6 +165,10 @@ func TestPlaceholderChecks(t *testing.T) {
 			want: []string{`13:1 placeholder: "[insert a detail about the team …]" is a placeholder`}},
 		{name: "[TBD], once", body: filler + " Start date: [TBD].",
 			want: []string{`12:114 placeholder: "[TBD]" is a placeholder`}},
+		{name: "XXX-XXX-XXXX, once", body: filler + " Call me on XXX-XXX-XXXX.",
+			want: []string{`12:113 placeholder: "XXX-XXX-XXXX" is a placeholder`}},
+		{name: "a topic that is a stand-in alone", topics: "[TBD, the ledger]", body: filler,
+			want: []string{`6:1 placeholder: "TBD" is a placeholder`}},
 	}, []checkCase{
 		// near misses
 		{name: "a link", body: "The [design notes](https://acme.example/todo/xxx) stayed with me. " + filler},
@@ -210,6 +214,7 @@ func TestMisspelledNameChecks(t *testing.T) {
 		{name: "Dr. van der Berg", person: "Dr. Anna van der Berg", body: filler + " Dr. van der Berg agreed."},
 		{name: "the greeting, right", entry: `{name: Jane Smith, email: jane.smith@acme.com, greeting: "Dear Ms. Smith"}`, body: filler},
 		{name: "Ms. Mia, another name", body: filler + " Ms. Mia Wong agreed."},
+		{name: "miss, no honorific", person: "Jane Doe", body: filler + " I will miss Dow's jokes."},
 	}))
 }
 
@@ -225,6 +230,9 @@ func TestFormLetterChecks(t *testing.T) {
 		{name: "the same but for the names", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, " + topics,
 			parts: "Nothing personal.\n",
 			want:  []string{`9:5 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 8) but for the names: tie each to your conversation with that person`}},
+		{name: "the same but for the names, under empty headings", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, " + topics,
+			parts: "## Jane Smith\n\n## Raj Patel\n",
+			want:  []string{`13:1 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 11) but for the names: tie each to your conversation with that person`}},
 	}, []checkCase{
 		// near misses
 		{name: "15 words", body: "Your point about the ledger's audit trail has stayed with me since our call Thursday."},

@@ -130,10 +130,11 @@ func sameDrafts(n *vault.Note, drafts []Draft, warned map[*vault.Interviewer]boo
 		if warned[d.To] {
 			continue
 		}
-		at, advice := d.To.Pos, "tie each to your conversation with that person"
-		if d.To.Personal != nil {
-			// Their personal parts differ: the template leaves them out.
-			at, advice = d.To.Personal.Pos, "the template leaves out their personal parts, so write {{ .Personal }} in it"
+		at, advice := placeOf(d.To), "tie each to your conversation with that person"
+		if p := d.To.Personal; p != nil && strings.TrimSpace(p.Markdown) != "" {
+			// A part of their own, and not nearly another's, that the
+			// draft does not show: the template leaves it out.
+			advice = "the template leaves out their personal parts, so write {{ .Personal }} in it"
 		}
 		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: at.Line, Col: at.Col, Severity: vault.Warning, Code: CodeFormLetter,
 			Message: fmt.Sprintf("the note to %s is the same as the one to %s (line %d) but for the names: %s",

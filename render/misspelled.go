@@ -267,10 +267,14 @@ func misspelledIn(text string, w *words, ns *nameSet) []finding {
 	return fs
 }
 
-// titled reports whether word i of ts comes right after an honorific,
-// with or without its period: "Ms. Smyth", "Dr Okafor".
+// titled reports whether word i of ts comes right after a capitalised
+// honorific, with or without its period: "Ms. Smyth", "Dr Okafor", but
+// not "I miss Smyth's".
 func titled(text string, ts []token, i int) bool {
 	if i == 0 || !vault.IsHonorific(ts[i-1].word) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(ts[i-1].word); !unicode.IsUpper(r) {
 		return false
 	}
 	gap := strings.TrimPrefix(text[ts[i-1].end:ts[i].start], ".")

@@ -164,12 +164,26 @@ var determiners = wordSet(`the a an my your our their his her its this that thes
 func standIns(text string) []finding {
 	var fs []finding
 	prev := ""
+	past := 0 // the end of the last stand-in, which may hold several tokens
 	for t := range eachToken(text) {
 		word := t.word
 		before := prev
 		prev = word
-		if !standIn(word) {
+		if t.start < past || !standIn(word) {
 			continue
+		}
+		upper := strings.ToUpper(word)
+		xs := strings.HasPrefix(upper, "XXX")
+		if xs {
+			// "XXX-XXX-XXXX", "$XXX,XXX": one stand-in.
+			for t.end+1 < len(text) && strings.IndexByte("-.,/", text[t.end]) >= 0 {
+				start, end := nextToken(text, t.end+1)
+				if start != t.end+1 || !strings.HasPrefix(strings.ToUpper(text[start:end]), "XXX") {
+					break
+				}
+				t.end = end
+			}
+			word, past = text[t.start:t.end], t.end
 		}
 		if t.start > 0 && strings.IndexByte("./@#_-=\\", text[t.start-1]) >= 0 {
 			continue
@@ -180,9 +194,8 @@ func standIns(text string) []finding {
 			}
 		}
 		next := nextWord(text, t.end)
-		upper := strings.ToUpper(word)
 		switch {
-		case (upper == "XYZ" || upper == "ABC" || strings.HasPrefix(upper, "XXX") || upper == "TK") && unicode.IsUpper(next):
+		case (upper == "XYZ" || upper == "ABC" || xs || upper == "TK") && unicode.IsUpper(next):
 			continue // "XYZ Ltd": a name
 		case (upper == "TODO" || upper == "FIXME") && determiners[strings.ToLower(before)] && unicode.IsLower(next):
 			continue // "a TODO list app"
@@ -209,17 +222,33 @@ func nextWord(text string, at int) rune {
 	return r
 }
 
-// contentWords are the stand-ins that the values of a note's front
-// matter use as words (a topic "TODO list app", a company "ABC Corp"), in
-// upper case: there they are content, and so they are in the text.
-func contentWords(values []string) map[string]bool {
+// contentWords are the stand-ins that names, and the other values of a
+// note's front matter, use as words (a company "ABC Corp", a topic "TODO
+// list app"), in upper case: there they are content, and so they are in
+// the text. A value other than a name that is a stand-in alone ("role:
+// TBD") is no content: it is left to fill in.
+func contentWords(names []string, values ...string) map[string]bool {
 	m := map[string]bool{}
-	for _, v := range values {
+	add := func(v string, alone bool) {
+		var found []string
+		words := 0
 		for t := range eachToken(v) {
+			words++
 			if w := strings.ToUpper(t.word); standIn(w) {
+				found = append(found, w)
+			}
+		}
+		if alone || len(found) < words {
+			for _, w := range found {
 				m[w] = true
 			}
 		}
+	}
+	for _, v := range names {
+		add(v, true)
+	}
+	for _, v := range values {
+		add(v, false)
 	}
 	return m
 }

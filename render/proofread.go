@@ -174,7 +174,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		return nil
 	}
 	ns := nameSetOf(knownNames(n))
-	ns.content = contentWords(contentValues(n))
+	ns.content = contentWords(knownNames(n), contentValues(n)...)
 	var units []unit
 	for _, iv := range n.Interviewers {
 		if s := iv.Personal; s != nil {
@@ -493,11 +493,11 @@ func doubledWords(text string) []finding {
 	return fs
 }
 
-// contentValues are the texts of the front matter that a note's text may
-// quote: the names, the role, the topics, the titles, the aliases and the
-// greetings.
+// contentValues are the texts of the front matter other than the names
+// that a note's text may quote: the role, the topics, the titles, the
+// aliases and the greetings.
 func contentValues(n *vault.Note) []string {
-	values := append(knownNames(n), n.Role)
+	values := []string{n.Role}
 	values = append(values, n.Topics...)
 	for _, iv := range n.Interviewers {
 		values = append(values, iv.Title, iv.Greeting)
