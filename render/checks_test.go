@@ -26,7 +26,10 @@ type checkCase struct {
 	// parts, when set, is the whole body instead, from line 11: the
 	// personal parts of neither interviewer are written for them.
 	parts string
-	want  []string
+	// template, when set, is the vault's thank-you template, for what
+	// does not depend on the default templates' wording.
+	template string
+	want     []string
 }
 
 // noteOf writes the note of c: the second interviewer, Raj Patel, has a
@@ -67,9 +70,18 @@ func cmpOr(s, or string) string {
 func runChecks(t *testing.T, cases []checkCase) {
 	t.Helper()
 	for _, c := range cases {
-		n, cfg, tmpls := parse(t, c.noteOf())
+		files := fstest.MapFS{"n.md": {Data: []byte(c.noteOf())}, "followup.yaml": {Data: []byte(config)}}
+		if c.template != "" {
+			files["templates/thank-you.md"] = &fstest.MapFile{Data: []byte(c.template)}
+		}
+		cfg, ds := vault.LoadConfig(files, time.UTC)
+		v := vault.Open(files, cfg)
+		tmpls, tds := LoadTemplates(files, cfg.Templates)
+		if len(ds) > 0 || len(tds) > 0 || len(v.Notes) != 1 {
+			t.Fatalf("%s: %v %v %v", c.name, ds, tds, v.Diagnostics)
+		}
 		var got []string
-		for _, d := range check(t, n, cfg, tmpls) {
+		for _, d := range check(t, v.Notes[0], cfg, tmpls) {
 			got = append(got, fmt.Sprintf("%d:%d %s: %s", d.Line, d.Col, d.Code, d.Message))
 		}
 		ok := len(got) == len(c.want)
@@ -218,6 +230,15 @@ func TestMisspelledNameChecks(t *testing.T) {
 	}))
 }
 
+// topicsTemplate writes the same sentences to everyone: the default
+// templates vary theirs from one person to the next.
+const topicsTemplate = "Dear {{ .To.FirstName }},\n\n{{ if .Personal }}{{ .Personal }}{{ else }}We talked about {{ list .To.Topics }}.{{ end }}\n\n" +
+	filler + " " + filler + "\n\nBest regards,\n\n{{ .Candidate.Name }}\n"
+
+// personalLessTemplate leaves out the personal parts.
+const personalLessTemplate = "Dear {{ .To.FirstName }},\n\nThank you for the interview, {{ .To.Name }}. " + filler + " " + filler +
+	"\n\nBest regards,\n\n{{ .Candidate.Name }}\n"
+
 func TestFormLetterChecks(t *testing.T) {
 	const topics = "topics: [the ledger, code review]}"
 	runChecks(t, slices.Concat([]checkCase{
@@ -228,37 +249,21 @@ func TestFormLetterChecks(t *testing.T) {
 		{name: "14 words", body: "Your point about the ledger's audit trail has stayed with me since Thursday's call.",
 			want: []string{`11:1 form-letter: the personal part for Jane Smith has only 14 words: add what you talked about with them`}},
 		{name: "the same but for the names", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, " + topics,
-			parts: "Nothing personal.\n",
-			want:  []string{`9:5 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 8) but for the names: tie each to your conversation with that person`}},
+			parts: "Nothing personal.\n", template: topicsTemplate,
+			want: []string{`9:5 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 8) but for the names: tie each to your conversation with that person`}},
 		{name: "the same but for the names, under empty headings", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, " + topics,
-			parts: "## Jane Smith\n\n## Raj Patel\n",
-			want:  []string{`13:1 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 11) but for the names: tie each to your conversation with that person`}},
+			parts: "## Jane Smith\n\n## Raj Patel\n", template: topicsTemplate,
+			want: []string{`13:1 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 11) but for the names: tie each to your conversation with that person`}},
+		{name: "a template that leaves out the personal parts", body: filler, template: personalLessTemplate,
+			want: []string{"14:1 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 11) but for the names: the template leaves out their personal parts, so write {{ .Personal }} in it"}},
 	}, []checkCase{
 		// near misses
 		{name: "15 words", body: "Your point about the ledger's audit trail has stayed with me since our call Thursday."},
 		{name: "thanks, and something", body: "Thank you so much for taking the time to meet with me today; the audit trail stayed with me."},
 		{name: "topics of their own", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, topics: [the ledger]}",
-			parts: "Nothing personal.\n"},
-		{name: "nothing personal, said once", parts: "Nothing personal.\n",
+			parts: "Nothing personal.\n", template: topicsTemplate},
+		{name: "personal parts of their own", body: filler, template: topicsTemplate},
+		{name: "nothing personal, said once", parts: "Nothing personal.\n", template: topicsTemplate,
 			want: []string{`8:5 form-letter: nothing personal for Jane Smith`, `9:5 form-letter: nothing personal for Raj Patel`}},
 	}))
-}
-
-// TestSameDraftsFromATemplate: a template that leaves out the personal
-// parts makes drafts the same but for the names, whatever the parts say.
-func TestSameDraftsFromATemplate(t *testing.T) {
-	c := checkCase{body: filler}
-	files := fstest.MapFS{"n.md": {Data: []byte(c.noteOf())}, "followup.yaml": {Data: []byte(config)},
-		"templates/thank-you.md": {Data: []byte("Dear {{ .To.FirstName }},\n\nThank you for the interview, {{ .To.Name }}. " + filler + " " + filler + "\n\nBest regards,\n\n{{ .Candidate.Name }}\n")}}
-	cfg, _ := vault.LoadConfig(files, time.UTC)
-	v := vault.Open(files, cfg)
-	tmpls, _ := LoadTemplates(files, cfg.Templates)
-	var got []string
-	for _, d := range check(t, v.Notes[0], cfg, tmpls) {
-		got = append(got, fmt.Sprintf("%d:%d %s: %s", d.Line, d.Col, d.Code, d.Message))
-	}
-	want := []string{"14:1 form-letter: the note to Raj Patel is the same as the one to Jane Smith (line 11) but for the names: the template leaves out their personal parts, so write {{ .Personal }} in it"}
-	if !slices.Equal(got, want) {
-		t.Errorf("got  %q\nwant %q", got, want)
-	}
 }
