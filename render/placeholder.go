@@ -133,18 +133,22 @@ func isSlot(inner string) bool {
 // TODO, TBD, FIXME and XXX are stand-ins in any case; TK in upper or
 // lower case ("Tk" is a toolkit); XYZ and ABC in capitals.
 func standIn(word string) bool {
-	if len(word) < 2 || len(word) > 5 {
-		return false
-	}
-	switch strings.ToUpper(word) {
-	case "TODO", "TBD", "FIXME", "XXX", "XXXX", "XXXXX":
-		return true
-	case "TK":
+	switch len(word) {
+	case 2:
 		return word == "TK" || word == "tk"
-	case "XYZ", "ABC":
-		return word == "XYZ" || word == "ABC"
+	case 3:
+		return word == "XYZ" || word == "ABC" || strings.EqualFold(word, "TBD") || xs(word)
+	case 4:
+		return strings.EqualFold(word, "TODO") || xs(word)
+	case 5:
+		return strings.EqualFold(word, "FIXME") || xs(word)
 	}
 	return false
+}
+
+// xs reports whether word is all x, "XXX".
+func xs(word string) bool {
+	return strings.Trim(word, "xX") == ""
 }
 
 // determiners before a stand-in make it a noun: "the TODO list app", "a
@@ -173,12 +177,12 @@ func standIns(text string) []finding {
 			continue
 		}
 		upper := strings.ToUpper(word)
-		xs := strings.HasPrefix(upper, "XXX")
-		if xs {
+		xrun := xs(word)
+		if xrun {
 			// "XXX-XXX-XXXX", "$XXX,XXX": one stand-in.
 			for t.end+1 < len(text) && strings.IndexByte("-.,/", text[t.end]) >= 0 {
 				start, end := nextToken(text, t.end+1)
-				if start != t.end+1 || !strings.HasPrefix(strings.ToUpper(text[start:end]), "XXX") {
+				if start != t.end+1 || end-start < 3 || !xs(text[start:end]) {
 					break
 				}
 				t.end = end
@@ -195,7 +199,7 @@ func standIns(text string) []finding {
 		}
 		next := nextWord(text, t.end)
 		switch {
-		case (upper == "XYZ" || upper == "ABC" || xs || upper == "TK") && unicode.IsUpper(next):
+		case (upper == "XYZ" || upper == "ABC" || xrun || upper == "TK") && unicode.IsUpper(next):
 			continue // "XYZ Ltd": a name
 		case (upper == "TODO" || upper == "FIXME") && determiners[strings.ToLower(before)] && unicode.IsLower(next):
 			continue // "a TODO list app"

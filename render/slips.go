@@ -32,20 +32,20 @@ func slips(text string) []finding {
 	var fs []finding
 	var prev, last token // the two tokens before t
 	for t := range eachToken(text) {
-		if len(t.word) <= len("eventhough") {
+		if len(t.word) <= len("eventhough") && strings.IndexByte("aeinotuAEINOTU", t.word[0]) >= 0 {
 			if right, ok := runTogether[strings.ToLower(t.word)]; ok {
 				fs = append(fs, slip(t.start, t.end, t.word, sameCase(t.word, right)))
 			}
 		}
 		// prev last t: "could of t", where t is not "course".
-		if prev.word != "" && modals[strings.ToLower(prev.word)] && strings.EqualFold(last.word, "of") &&
+		if strings.EqualFold(last.word, "of") && prev.word != "" && modals[strings.ToLower(prev.word)] &&
 			!strings.EqualFold(t.word, "course") && spaced(text, prev, last) && spaced(text, last, t) {
 			fs = append(fs, ofForHave(text, prev, last))
 		}
 		prev, last = last, t
 	}
 	// "could of" at the end of the text.
-	if prev.word != "" && modals[strings.ToLower(prev.word)] && strings.EqualFold(last.word, "of") && spaced(text, prev, last) {
+	if strings.EqualFold(last.word, "of") && prev.word != "" && modals[strings.ToLower(prev.word)] && spaced(text, prev, last) {
 		fs = append(fs, ofForHave(text, prev, last))
 	}
 	return fs
