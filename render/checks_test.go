@@ -147,6 +147,7 @@ func TestToneChecks(t *testing.T) {
 		{name: "one exclamation mark", body: filler + " Thanks!"},
 		{name: "two, apart", body: "Thanks! " + filler + " It was fun!"},
 		{name: "an image", body: "![the whiteboard](board.png) ![the diagram](d.png) ![the map](m.png) " + filler},
+		{name: "marks that end no sentence", body: "<!-- a note to self --> Thanks! " + filler + " It was fun! Where x != y,\n! that is"},
 		{name: "the team can start", body: filler + " The team can start tomorrow on the migration."},
 		{name: "what you need the role to do", body: filler + " I understand what you need the role to do."},
 		{name: "take any feedback", body: filler + " I would take any feedback gladly, and you expect a decision by Friday."},
@@ -194,6 +195,7 @@ func TestPlaceholderChecks(t *testing.T) {
 		{name: "a company ABC Corp", company: "ABC Corp", body: "ABC is growing fast. " + filler},
 		{name: "TK Maxx, Tokyo, TKO, acme.tk", body: "From TK Maxx to Tokyo, a TKO for acme.tk. " + filler},
 		{name: "code", body: "The `TODO` and `[topic]` in our code. " + filler},
+		{name: "HTML", body: "<blockquote>" + filler + "</blockquote>"},
 	}))
 }
 

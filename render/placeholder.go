@@ -17,7 +17,7 @@ var (
 	// "[acme]: https://…", whose label makes "[acme]" a link.
 	referenceLabel = regexp.MustCompile(`(?m)^ {0,3}\[([^\]\n]+)\]:`)
 	angled         = regexp.MustCompile(`<([A-Za-z][A-Za-z _-]{1,30})>`)
-	htmlTags       = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6])$`)
+	htmlTags       = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6]|blockquote|details|summary|dl|dt|dd|thead|tbody|tfoot|caption|figure|figcaption|section|center|font|big|tt|strike|samp|var|time|wbr|video|audio|source|iframe)$`)
 	loremIpsum     = regexp.MustCompile(`(?i)\blorem ipsum\b`)
 	curlyBraces    = regexp.MustCompile(`\{\{|\}\}`)
 )

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // A phrase is a way of sounding too eager in a thank-you, or pushy in a
@@ -115,8 +116,11 @@ func tone(text string) []finding {
 const maxExclamations = 2
 
 // exclamations finds exclamation marks in a row ("!!", "?!!"), each run
-// once, and the first mark past maxExclamations in one text. The "!" of
-// an image, "![alt](src)", is not one.
+// once, and the first mark past maxExclamations in one text. A mark
+// counts where a sentence ends, after a word and before a blank, a
+// quote, a bracket or the end: not the "!" of an image ("![alt](src)"),
+// of an HTML comment ("<!--"), of "!=", or of a line of a script
+// ("! exists").
 func exclamations(text string) []finding {
 	if strings.Count(text, "!") < 2 {
 		return nil
@@ -124,12 +128,20 @@ func exclamations(text string) []finding {
 	var fs []finding
 	marks := 0
 	for i := 0; i < len(text); i++ {
-		if text[i] != '!' || i+1 < len(text) && text[i+1] == '[' {
-			continue
+		if text[i] != '!' || i == 0 || strings.IndexByte("< \t\n", text[i-1]) >= 0 {
+			continue // after a word, not after a blank: "! exists", "<!--"
 		}
 		start, end := i, i+1
 		for end < len(text) && (text[end] == '!' || text[end] == '?') {
 			end++
+		}
+		if end < len(text) && !strings.ContainsRune(" \t\n)]\"'*_”’»", rune(text[end])) && text[end] < utf8.RuneSelf {
+			i = end - 1
+			continue
+		}
+		if r, _ := utf8.DecodeRuneInString(text[end:]); end < len(text) && r >= utf8.RuneSelf && !strings.ContainsRune("”’»", r) {
+			i = end - 1
+			continue
 		}
 		for start > 0 && text[start-1] == '?' {
 			start--
