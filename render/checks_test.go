@@ -248,6 +248,8 @@ func TestFormLetterChecks(t *testing.T) {
 			want: []string{`11:1 form-letter: the personal part for Jane Smith says only thank you: add what you talked about with them`}},
 		{name: "only thanks, at length", body: "Thank you so much for taking the time to meet with me today, Jane. I really enjoyed our conversation\nand learning more about the team at Acme Corp!",
 			want: []string{`11:1 form-letter: the personal part for Jane Smith says only thank you`}},
+		{name: "only thanks, with a day and the role", body: "Thank you for your time on Thursday, and for telling me about the role and the team at Acme Corp.",
+			want: []string{`11:1 form-letter: the personal part for Jane Smith says only thank you`}},
 		{name: "14 words", body: "Your point about the ledger's audit trail has stayed with me since Thursday's call.",
 			want: []string{`11:1 form-letter: the personal part for Jane Smith has only 14 words: add what you talked about with them`}},
 		{name: "the same but for the names", entry: "{name: Jane Smith, email: jane.smith@acme.com, " + topics, second: "{name: Raj Patel, email: raj.patel@acme.com, " + topics,

@@ -62,7 +62,8 @@ func formLetters(n *vault.Note, drafts []Draft) ([]vault.Diagnostic, map[*vault.
 const minPersonalWords = 15
 
 // thanksWords say thank you, and nothing of the conversation: a personal
-// part of them alone could go to anyone, however long.
+// part of them alone, and of commonWords (days, months, "team", "role"),
+// could go to anyone, however long.
 var thanksWords = wordSet(`thank thanks thankyou you your yours for the a an and or so very much really truly again
 	once all of to with me my i i'm im it it's its was were is are be been being this that these our us we
 	time today yesterday this week take taking took make making made spend spending spent speak speaking spoke
@@ -72,7 +73,8 @@ var thanksWords = wordSet(`thank thanks thankyou you your yours for the a an and
 	thankful kind kindly generous insightful informative helpful day afternoon morning evening everything
 	everyone team role position job company on in at about what how look looking forward hearing hear from
 	soon hope hoped well just wanted want say said let know learn learning more again today's such truly
-	sincerely best regards dear hi hello taking out busy schedule week`)
+	sincerely best regards dear hi hello taking out busy schedule week telling showing sharing giving letting
+	walking answering questions insight insights welcome welcoming warm`)
 
 // genericWords are the words a personal part may have and still say
 // nothing of the conversation: thanksWords, and the note's names and
@@ -93,7 +95,7 @@ func thin(markdown string, generic map[string]bool) string {
 	words, thanks := 0, true
 	for t := range eachToken(markdown) {
 		words++
-		if w := fold(t.word); thanks && !thanksWords[w] && !generic[w] {
+		if w := fold(t.word); thanks && !thanksWords[w] && !commonWords[w] && !generic[w] {
 			thanks = false
 		}
 	}
