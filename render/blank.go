@@ -223,10 +223,12 @@ func dataValues(n *vault.Note, c vault.Candidate) []string {
 	values = append(values, n.Topics...)
 	values = append(values, c.Strengths...)
 	for _, iv := range n.Interviewers {
-		values = append(values, iv.Name, iv.FirstName(), iv.LastName(), iv.Title, iv.Email, iv.Phone)
+		values = append(values, iv.Name, iv.FirstName(), iv.LastName(), iv.Title, iv.Email, iv.Phone, iv.Greeting)
 		values = append(values, iv.Topics...)
-		if iv.Personal != nil {
-			values = append(values, unwrap(iv.Personal.Markdown))
+		for _, s := range []*vault.Section{iv.Personal, iv.Unfinished} {
+			if s != nil {
+				values = append(values, unwrap(s.Markdown))
+			}
 		}
 	}
 	if n.Unfinished != nil {

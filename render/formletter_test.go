@@ -11,11 +11,12 @@ import (
 )
 
 // formLettersOneByOne is how formLetters compared personal parts before
-// similars: each with every one before it.
+// similars: each with every one before it. A part too thin to be personal
+// is compared with none: it has a warning of its own.
 func formLettersOneByOne(n *vault.Note) []string {
 	var out []string
 	for i, iv := range n.Interviewers {
-		if iv.Personal == nil || strings.TrimSpace(iv.Personal.Markdown) == "" {
+		if iv.Personal == nil || strings.TrimSpace(iv.Personal.Markdown) == "" || thin(iv.Personal.Markdown, genericWords(n)) != "" {
 			continue
 		}
 		for j, other := range n.Interviewers[:i] {
@@ -53,7 +54,7 @@ func TestFormLettersAsOneByOne(t *testing.T) {
 					}
 				}
 			default:
-				for range r.IntN(12) {
+				for range r.IntN(12) + r.IntN(2)*minPersonalWords {
 					words = append(words, vocabulary[r.IntN(len(vocabulary))])
 				}
 			}
@@ -65,7 +66,8 @@ func TestFormLettersAsOneByOne(t *testing.T) {
 		}
 		want := formLettersOneByOne(n)
 		var got []string
-		for _, d := range formLetters(n) {
+		ds, _ := formLetters(n, nil)
+		for _, d := range ds {
 			if strings.HasPrefix(d.Message, "the note to") {
 				var i, j int
 				fmt.Sscanf(d.Message, "the note to P%d is nearly the same as the one to P%d", &i, &j)

@@ -87,3 +87,31 @@ func FuzzEML(f *testing.F) {
 		}
 	})
 }
+
+// FuzzProofreadText: whatever a personal part holds, the checks of its
+// text return findings inside it, each the text it names.
+func FuzzProofreadText(f *testing.F) {
+	for _, s := range []string{
+		"Ms. Smyth, I could of done alot! Please hire me!! TODO add [project name] XXX-XXX-XXXX",
+		"Jonathon, your walkthrough… [insert …] ?!! <!-- x --> a != b\n! exists",
+		"Dr. van der Burg's [^1] [[Raj]] - [ ] [X] [Design Notes]\n\n[design notes]: https://x.tk",
+		"could\nof", "would of", "TK Maxx, the TODO list app, ABC Corp", "!", "[", "XXX.", "Mr.", "Mr. ",
+	} {
+		f.Add(s)
+	}
+	ns := nameSetOf([]string{"Acme Corp", "Jane Smith", "Dr. Anna van der Berg", "Jonathan Reyes", "Raj Patel", "TODO list app"})
+	f.Fuzz(func(t *testing.T, text string) {
+		if !utf8.ValidString(text) {
+			return
+		}
+		text = blankCode(text)
+		for _, fd := range proofreadText(text, ns, false) {
+			if fd.off < 0 || fd.n < 0 || fd.off+fd.n > len(text) {
+				t.Fatalf("%q: finding %+v out of the text", text, fd)
+			}
+			if fd.what != "" && fd.code != CodeTone && fd.code != CodeSpelling && text[fd.off:fd.off+fd.n] != fd.what {
+				t.Fatalf("%q: finding %+v names %q", text, fd, text[fd.off:fd.off+fd.n])
+			}
+		}
+	})
+}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"followup/vault"
 )
 
 // A nameSet is the names of a note made ready for misspelledIn, once for
@@ -34,11 +36,16 @@ type nameSet struct {
 	// first is, for each word of near, the first single of that word,
 	// or -1: of singles written alike, the first is the one reported.
 	first []int32
+	// surnames are the people's surnames of one word, looked for after
+	// an honorific ("Ms. Smyth"); firstSurname is, for each word of near,
+	// the first of them, or -1. A surname of several words ("van der
+	// Berg") is a name of its own in whole.
+	surnames     []single
+	firstSurname []int32
 
-	// For standIns: the names that hold a stand-in (XYZ), and whether
-	// one of them has it as a word of its own.
-	holding map[string][]string
-	hasWord map[string]bool
+	// content holds the stand-ins (XYZ, TODO) that the front matter uses
+	// as words, in upper case: contentWords.
+	content map[string]bool
 }
 
 type single struct{ word, folded string }
@@ -53,12 +60,13 @@ type pair struct {
 // A slot is word j of name k of a nameSet.
 type slot struct{ k, j int }
 
+// nameSetOf makes the nameSet of names: the company first, then the
+// people.
 func nameSetOf(names []string) *nameSet {
-	ns := &nameSet{names: names, known: map[string]bool{}, exact: map[string]bool{}, pairs: map[pair][]slot{},
-		holding: map[string][]string{}, hasWord: map[string]bool{}}
+	ns := &nameSet{names: slices.Clip(names), known: map[string]bool{}, exact: map[string]bool{}, pairs: map[pair][]slot{},
+		content: contentWords(names)}
 	var words []string // the words near finds
-	for k, name := range names {
-		fields := strings.Fields(name)
+	whole := func(k int, fields []string) {
 		var want []string
 		if len(fields) >= 2 {
 			want = make([]string, len(fields))
@@ -80,6 +88,19 @@ func nameSetOf(names []string) *nameSet {
 				}
 			}
 		}
+	}
+	var particled []string // surnames of several words
+	for k, name := range names {
+		fields := strings.Fields(name)
+		whole(k, fields)
+		if k > 0 && name != names[0] {
+			if p := vault.ParseName(name); p.Person && strings.Contains(p.Surname, " ") {
+				particled = append(particled, p.Surname)
+			} else if b := fold(p.Surname); p.Person && utf8.RuneCountInString(b) >= 3 {
+				ns.surnames = append(ns.surnames, single{word: p.Surname, folded: b})
+				words = append(words, b)
+			}
+		}
 		// A single word: the company's one word, or a person's first or
 		// last name on its own. Names go first, so that "Jane Dow" is
 		// reported whole.
@@ -97,25 +118,29 @@ func nameSetOf(names []string) *nameSet {
 			}
 		}
 	}
-	for _, w := range standInWords {
-		for _, name := range names {
-			if strings.Contains(name, w) {
-				ns.holding[w] = append(ns.holding[w], name)
-				ns.hasWord[w] = ns.hasWord[w] || slices.Contains(strings.Fields(name), w)
-			}
-		}
+	for _, s := range particled {
+		whole(len(ns.names), strings.Fields(s))
+		ns.names = append(ns.names, s)
 	}
 	ns.near = newNearIndex(words)
-	ns.first = make([]int32, len(ns.near.words))
-	for i := range ns.first {
-		ns.first[i] = -1
+	ns.first = firstOf(ns.near, ns.singles)
+	ns.firstSurname = firstOf(ns.near, ns.surnames)
+	return ns
+}
+
+// firstOf returns, for each word of x, the first of singles written so,
+// or -1.
+func firstOf(x *nearIndex, singles []single) []int32 {
+	first := make([]int32, len(x.words))
+	for i := range first {
+		first[i] = -1
 	}
-	for i, sg := range ns.singles {
-		if id := ns.near.id[sg.folded]; ns.first[id] < 0 {
-			ns.first[id] = int32(i)
+	for i, sg := range singles {
+		if id := x.id[sg.folded]; first[id] < 0 {
+			first[id] = int32(i)
 		}
 	}
-	return ns
+	return first
 }
 
 // words are the words of a text, made ready for misspelledIn.
@@ -201,30 +226,67 @@ func misspelledIn(text string, w *words, ns *nameSet) []finding {
 			report(i, i+len(want)-1, ns.names[k])
 		}
 	}
-	// Single names, in the order of the singles.
-	found = found[:0] // single k at word i
+	// Single names, in the order of the singles, then the surnames
+	// after an honorific, in theirs.
+	found = found[:0] // single k, or surname k - len(singles), at word i
 	for i, t := range ts {
 		a := folded[i]
 		r, _ := utf8.DecodeRuneInString(t.word)
-		if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || sentenceStart(text, t.start) {
+		if !unicode.IsUpper(r) || known[a] {
+			continue
+		}
+		first, base := ns.first, 0
+		switch {
+		case titled(text, ts, i):
+			// "Ms. Smyth": a name, whatever the word.
+			if utf8.RuneCountInString(a) < 3 {
+				continue
+			}
+			first, base = ns.firstSurname, len(ns.singles)
+		case commonWords[a] || lower[a] || sentenceStart(text, t.start) && !addressed(text, t):
 			continue // "Data quality is": ordinary words
 		}
 		for _, id := range ns.near.near(a) {
 			b := ns.near.words[id]
-			if ns.first[id] < 0 || a == b+"s" {
+			if first[id] < 0 || a == b+"s" {
 				continue // "Bills"
 			}
-			if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
+			if r, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(r)) {
 				continue
 			}
-			found = append(found, slot{int(ns.first[id]), i})
+			found = append(found, slot{base + int(first[id]), i})
 		}
 	}
 	slices.SortFunc(found, func(a, b slot) int { return cmp.Or(cmp.Compare(a.k, b.k), cmp.Compare(a.j, b.j)) })
 	for _, c := range found {
-		report(c.j, c.j, ns.singles[c.k].word)
+		if c.k < len(ns.singles) {
+			report(c.j, c.j, ns.singles[c.k].word)
+		} else {
+			report(c.j, c.j, ns.surnames[c.k-len(ns.singles)].word)
+		}
 	}
 	return fs
+}
+
+// titled reports whether word i of ts comes right after a capitalised
+// honorific, with or without its period: "Ms. Smyth", "Dr Okafor", but
+// not "I miss Smyth's".
+func titled(text string, ts []token, i int) bool {
+	if i == 0 || !vault.IsHonorific(ts[i-1].word) {
+		return false
+	}
+	if r, _ := utf8.DecodeRuneInString(ts[i-1].word); !unicode.IsUpper(r) {
+		return false
+	}
+	gap := strings.TrimPrefix(text[ts[i-1].end:ts[i].start], ".")
+	return gap != "" && strings.Trim(gap, " \t") == ""
+}
+
+// addressed reports whether a word at the start of a sentence is a name
+// all the same: someone addressed ("Jonathon, your walkthrough …"), or
+// whose something is ("Jonathon's walkthrough").
+func addressed(text string, t token) bool {
+	return strings.HasPrefix(text[t.end:], ",") || strings.HasSuffix(t.word, "'s") || strings.HasSuffix(t.word, "’s")
 }
 
 // sentenceStart reports whether the word at off starts a sentence, where

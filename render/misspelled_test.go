@@ -56,7 +56,22 @@ func misspelledOneByOne(text string, w *words, ns *nameSet) []finding {
 		for i, t := range ts {
 			a := folded[i]
 			r, _ := utf8.DecodeRuneInString(t.word)
-			if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || a == b+"s" || sentenceStart(text, t.start) || !near(a, b) {
+			if !unicode.IsUpper(r) || known[a] || commonWords[a] || lower[a] || a == b+"s" || titled(text, ts, i) ||
+				sentenceStart(text, t.start) && !addressed(text, t) || !near(a, b) {
+				continue
+			}
+			if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
+				continue
+			}
+			report(t.start, t.end, sg.word)
+		}
+	}
+	for _, sg := range ns.surnames {
+		b := sg.folded
+		for i, t := range ts {
+			a := folded[i]
+			r, _ := utf8.DecodeRuneInString(t.word)
+			if !unicode.IsUpper(r) || known[a] || !titled(text, ts, i) || utf8.RuneCountInString(a) < 3 || a == b+"s" || !near(a, b) {
 				continue
 			}
 			if first, _ := utf8.DecodeRuneInString(a); !strings.HasPrefix(b, string(first)) {
@@ -114,11 +129,17 @@ func TestMisspelledAsOneByOne(t *testing.T) {
 		}
 		var text []string
 		for range r.IntN(40) {
-			switch r.IntN(6) {
+			switch r.IntN(9) {
 			case 0:
 				text = append(text, ".")
 			case 1:
 				text = append(text, strings.ToLower(word()))
+			case 2:
+				text = append(text, []string{"Ms.", "Dr", "Mr. van"}[r.IntN(3)])
+			case 3:
+				if len(text) > 0 {
+					text[len(text)-1] += []string{",", "'s"}[r.IntN(2)]
+				}
 			default:
 				name := strings.Fields(names[r.IntN(len(names))])
 				for _, w := range name[r.IntN(len(name)):] {

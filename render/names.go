@@ -114,8 +114,9 @@ func near(a, b string) bool {
 	return vault.EditDistance(a, b) <= limit
 }
 
-// commonWords start sentences or name months and days; a name a small edit
-// away from one of them ("Jane" and "June") is not a misspelling of it.
+// commonWords start sentences, often before a comma ("Sadly, …"), or
+// name months and days; a name a small edit away from one of them ("Jane"
+// and "June", "Sally" and "Sadly") is not a misspelling of it.
 var commonWords = map[string]bool{}
 
 func init() {
@@ -127,21 +128,22 @@ func init() {
 		hope hoped hello kind warm team role work call mail note notes from into about after before again all any
 		are been being can did does done each even every few for get give good great had here him her his how its
 		let made make may me mine my new not off one out own said same see she sure take tell time too two under
-		until upon use was way were what who why yes yet`) {
+		until upon use was way were what who why yes yet
+		again also still sure sadly later lastly first second third finally honestly frankly personally hopefully
+		luckily fortunately unfortunately similarly likewise moreover furthermore however therefore instead indeed
+		ideally overall meanwhile otherwise besides separately naturally notably clearly obviously admittedly
+		interestingly importantly incidentally specifically additionally afterwards recently earlier anyway
+		regardless perhaps maybe certainly absolutely definitely okay right true great perfect wonderful cheers
+		warmly kindly respectfully data`) {
 		commonWords[w] = true
 	}
 }
 
-// checkLength measures a draft as its reader will: the paragraphs between
-// the greeting and the closing. A note is substantial but short: 40 to 250
-// words, four paragraphs at most. Talking points for a call are not a
-// note.
-func checkLength(d Draft) (finding, bool) {
-	if d.Channel == vault.Call {
-		return finding{}, false
-	}
+// letterBlocks returns the paragraphs of a draft between the greeting
+// ("Dear Jane,") and the closing ("Best regards,"): what its reader reads.
+func letterBlocks(markdown string) []string {
 	var blocks []string
-	for _, b := range strings.Split(strings.TrimSpace(d.Markdown), "\n\n") {
+	for _, b := range strings.Split(strings.TrimSpace(markdown), "\n\n") {
 		if b = strings.TrimSpace(b); b != "" {
 			blocks = append(blocks, b)
 		}
@@ -156,6 +158,18 @@ func checkLength(d Draft) (finding, bool) {
 			break
 		}
 	}
+	return blocks
+}
+
+// checkLength measures a draft as its reader will: the paragraphs between
+// the greeting and the closing. A note is substantial but short: 40 to 250
+// words, four paragraphs at most. Talking points for a call are not a
+// note.
+func checkLength(d Draft) (finding, bool) {
+	if d.Channel == vault.Call {
+		return finding{}, false
+	}
+	blocks := letterBlocks(d.Markdown)
 	words := 0
 	for _, b := range blocks {
 		for range eachToken(b) {

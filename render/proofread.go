@@ -48,6 +48,7 @@ type finding struct {
 	code, message    string
 	suggestion, what string // what: the text at fault, to find it in a template
 	template         string // for length: the message about a template's drafts
+	standIn          bool   // a placeholder that is a word, such as TODO: content when the front matter uses it
 }
 
 // A place is where a finding is reported; path "" is the note's.
@@ -173,10 +174,19 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		return nil
 	}
 	ns := nameSetOf(knownNames(n))
+	ns.content = contentWords(knownNames(n), contentValues(n)...)
 	var units []unit
 	for _, iv := range n.Interviewers {
 		if s := iv.Personal; s != nil {
 			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
+		}
+		if s := iv.Unfinished; s != nil {
+			units = append(units, unit{text: s.Markdown, path: n.Path, line: s.Line, at: s.Pos})
+		}
+		if p := iv.GreetingPos; iv.Greeting != "" && p.Line > 0 {
+			// With the comma that follows it in a draft: "Jonathon," is
+			// someone addressed.
+			units = append(units, unit{text: iv.Greeting + ",", path: n.Path, line: p.Line, col: p.Col, at: p})
 		}
 	}
 	if s := n.Unfinished; s != nil {
@@ -257,12 +267,12 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 	for _, s := range order {
 		ds = append(ds, s.listed()...)
 	}
+	letters, bare := formLetters(n, drafts)
 	for _, d := range drafts {
 		f, ok := checkLength(d)
-		empty := d.Kind == ThankYou && (d.To.Personal == nil || d.To.Personal.Markdown == "") && len(d.To.Topics) == 0
 		switch {
 		case !ok:
-		case empty && strings.Contains(f.message, "only"):
+		case d.Kind == ThankYou && bare[d.To] && strings.Contains(f.message, "only"):
 			// form-letter says what is missing.
 		case d.Kind != ThankYou:
 			// A follow-up is the template's text alone.
@@ -274,7 +284,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 			ds = append(ds, diag(n.Path, d.To.Pos, f))
 		}
 	}
-	ds = append(ds, formLetters(n)...)
+	ds = append(ds, letters...)
 	vault.SortDiagnostics(ds)
 	return slices.Compact(ds)
 }
@@ -289,20 +299,21 @@ func templateOf(d Draft) string {
 }
 
 // proofreadText runs the checks of the text itself. The checks that do
-// not depend on names are remembered for shared text, a template's, which
-// is the same in every draft made from it.
+// not depend on the note are remembered for shared text, a template's,
+// which is the same in every draft made from it; the stand-ins that the
+// note's front matter uses as words are left out after.
 func proofreadText(text string, ns *nameSet, shared bool) []finding {
 	if !shared {
-		return slices.Concat(plainFindings(text), standIns(text, ns), misspelledIn(text, wordsOf(text), ns))
+		return slices.Concat(ns.notContent(plainFindings(text)), misspelledIn(text, wordsOf(text), ns))
 	}
 	pre := sharedText.get(text)
-	return slices.Concat(pre.findings, standIns(text, ns), misspelledIn(text, pre.words, ns))
+	return slices.Concat(ns.notContent(pre.findings), misspelledIn(text, pre.words, ns))
 }
 
 // plainFindings are the findings of the checks that look at the text
 // alone.
 func plainFindings(text string) []finding {
-	return slices.Concat(misspellings(text), doubledWords(text), tone(text), textPlaceholders(text))
+	return slices.Concat(misspellings(text), slips(text), doubledWords(text), tone(text), exclamations(text), placeholders(text))
 }
 
 // sharedText remembers what the checks make of template text that does not
@@ -349,106 +360,6 @@ func knownNames(n *vault.Note) []string {
 		names = append(names, n.Contact.Name)
 	}
 	return names
-}
-
-var (
-	bracketed = regexp.MustCompile(`\[([A-Za-z][A-Za-z .'’-]{0,38})\]`)
-	// lowerStandIns are the placeholders people write in lower case;
-	// other bracketed lower-case text is an editor's aside: "[the night crew]".
-	lowerStandIns = regexp.MustCompile(`^(?:name|company|title|role|date|first name|last name|your name|their name|insert .*|add .*)$`)
-	standInWords  = []string{"XYZ", "ABC", "TODO", "TBD", "FIXME", "TK"}
-	stand         = regexp.MustCompile(`\b(` + strings.Join(standInWords, "|") + `)\b`)
-	angled        = regexp.MustCompile(`<([A-Za-z][A-Za-z _-]{1,30})>`)
-	htmlTags      = regexp.MustCompile(`^(?i:a|b|i|u|p|br|hr|em|strong|span|div|code|pre|ul|ol|li|sup|sub|small|mark|del|ins|s|q|kbd|abbr|cite|img|table|tr|td|th|h[1-6])$`)
-	loremIpsum    = regexp.MustCompile(`(?i)\blorem ipsum\b`)
-	curlyBraces   = regexp.MustCompile(`\{\{|\}\}`)
-)
-
-// textPlaceholders finds what was meant to be filled in: [Name],
-// {{ … }}, <name>, lorem ipsum. Markdown links are not placeholders. The
-// stand-ins (XYZ, TODO, TK), which need the names, are standIns'.
-func textPlaceholders(text string) []finding {
-	var fs []finding
-	found := func(off, n int, what string) { fs = append(fs, placeholderFinding(off, n, what)) }
-	if strings.ContainsRune(text, '[') {
-		fs = append(fs, bracketedPlaceholders(text)...)
-	}
-	if strings.ContainsRune(text, '<') {
-		for _, m := range angled.FindAllStringSubmatchIndex(text, -1) {
-			if !htmlTags.MatchString(text[m[2]:m[3]]) {
-				found(m[0], m[1]-m[0], text[m[0]:m[1]])
-			}
-		}
-	}
-	if strings.Contains(text, "{{") || strings.Contains(text, "}}") || strings.Contains(strings.ToLower(text), "lorem") {
-		for _, re := range []*regexp.Regexp{loremIpsum, curlyBraces} {
-			if m := re.FindStringIndex(text); m != nil {
-				found(m[0], m[1]-m[0], text[m[0]:m[1]])
-			}
-		}
-	}
-	return fs
-}
-
-func placeholderFinding(off, n int, what string) finding {
-	return finding{off: off, n: n, code: CodePlaceholder, what: what,
-		message: fmt.Sprintf("%q is a placeholder: write what it stands for", what)}
-}
-
-// bracketedPlaceholders finds [Name] and [company], but not links.
-func bracketedPlaceholders(text string) []finding {
-	var fs []finding
-	for _, m := range bracketed.FindAllStringSubmatchIndex(text, -1) {
-		start, end := m[0], m[1]
-		if start > 0 && text[start-1] == '[' || end < len(text) && (text[end] == '(' || text[end] == ']' || text[end] == '[') {
-			continue // a link: [text](url), [[note]], [text][ref]
-		}
-		if inner := text[m[2]:m[3]]; unicode.IsLower([]rune(inner)[0]) && !lowerStandIns.MatchString(inner) {
-			continue
-		}
-		fs = append(fs, placeholderFinding(start, end-start, text[start:end]))
-	}
-	return fs
-}
-
-// standIns finds XYZ, ABC, TODO, TBD, FIXME and TK used as placeholders.
-func standIns(text string, ns *nameSet) []finding {
-	if !slices.ContainsFunc(standInWords, func(w string) bool { return strings.Contains(text, w) }) {
-		return nil // the regular expression is slower by far
-	}
-	var fs []finding
-	for _, m := range stand.FindAllStringIndex(text, -1) {
-		word := text[m[0]:m[1]]
-		// The next word, on the same line or, wrapped, on the next.
-		rest := strings.TrimLeft(text[m[1]:], " \t")
-		if after, ok := strings.CutPrefix(rest, "\n"); ok && !strings.HasPrefix(strings.TrimLeft(after, " \t"), "\n") {
-			rest = strings.TrimLeft(after, " \t")
-		}
-		next, _ := utf8.DecodeRuneInString(rest)
-		switch {
-		case partOfName(text, m[0], m[1], ns.holding[word]) || ns.hasWord[word]:
-			continue // ABC Corp, or the XYZ gantry, when XYZ Robotics is the company
-		case (word == "ABC" || word == "XYZ") && unicode.IsUpper(next):
-			continue // "XYZ Ltd": a name
-		case (word == "TODO" || word == "TK") && unicode.IsLower(next):
-			continue // "a TODO list app"
-		}
-		fs = append(fs, placeholderFinding(m[0], m[1]-m[0], word))
-	}
-	return fs
-}
-
-// partOfName reports whether text[start:end] lies inside one of names as
-// written in the text. Only the text around it is searched: an occurrence
-// that holds it starts at most a name's length before it.
-func partOfName(text string, start, end int, names []string) bool {
-	for _, name := range names {
-		lo, hi := max(0, end-len(name)), min(len(text), start+len(name))
-		if lo <= start && strings.Contains(text[lo:hi], name) {
-			return true
-		}
-	}
-	return false
 }
 
 // blankCode replaces the text of code spans and fenced code blocks by
@@ -582,40 +493,16 @@ func doubledWords(text string) []finding {
 	return fs
 }
 
-// eagerPhrases sound desperate or relieved, which a thank-you should not.
-var eagerPhrases = regexp.MustCompile(`(?i)\b(last chance|(?:really |truly )?need this job|desperate|please,? please|i(?:'|’)?m begging|beg(?:ging)? you|i would do anything|do anything for|so relieved|what a relief|(?:can(?:no|'|’)t|can not) wait to hear|anxiously (?:waiting|awaiting)|eagerly awaiting your)\b`)
-
-// pushyPhrases sound impatient in a follow-up.
-var pushyPhrases = regexp.MustCompile(`(?i)\b(as i (?:said|mentioned|wrote) (?:before|earlier|previously)|(?:i )?(?:still )?ha(?:ve|s)n(?:'|’)?t heard back|i am still waiting|i(?:'|’)m still waiting|still waiting to hear|per my (?:last|previous) (?:e-?mail|note|message))\b`)
-
-var justCheckingIn = regexp.MustCompile(`(?i)\bjust (?:checking|following) (?:in|up)\b`)
-
-// toneWords are in every phrase tone looks for: text without any of them
-// is spared the regular expressions.
-var toneWords = []string{"chance", "job", "desperate", "please", "beg", "anything", "relie", "wait", "anxious", "eager",
-	"said", "mentioned", "wrote", "heard", "per my", "checking", "following"}
-
-func tone(text string) []finding {
-	lower := strings.ToLower(text)
-	if !slices.ContainsFunc(toneWords, func(w string) bool { return strings.Contains(lower, w) }) {
-		return nil
+// contentValues are the texts of the front matter other than the names
+// that a note's text may quote: the role, the topics, the titles, the
+// aliases and the greetings.
+func contentValues(n *vault.Note) []string {
+	values := []string{n.Role}
+	values = append(values, n.Topics...)
+	for _, iv := range n.Interviewers {
+		values = append(values, iv.Title, iv.Greeting)
+		values = append(values, iv.Topics...)
+		values = append(values, iv.Aliases...)
 	}
-	var fs []finding
-	for _, m := range eagerPhrases.FindAllStringIndex(text, -1) {
-		what := text[m[0]:m[1]]
-		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
-			message: fmt.Sprintf("%q sounds too eager: say what you bring instead", what)})
-	}
-	for _, m := range pushyPhrases.FindAllStringIndex(text, -1) {
-		what := text[m[0]:m[1]]
-		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
-			message: fmt.Sprintf("%q sounds pushy: be patient and polite", what)})
-	}
-	if ms := justCheckingIn.FindAllStringIndex(text, -1); len(ms) > 1 {
-		m := ms[1]
-		what := text[m[0]:m[1]]
-		fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
-			message: fmt.Sprintf("%q more than once sounds pushy: say it once, or not at all", what)})
-	}
-	return fs
+	return values
 }

@@ -39,8 +39,8 @@ func crowdNote(n int) string {
 		name := crowdName(i)
 		first, last, _ := strings.Cut(name, " ")
 		fmt.Fprintf(&front, "  - name: %s\n    email: %s.%s@acme.com\n", name, strings.ToLower(first), strings.ToLower(last))
-		fmt.Fprintf(&body, "## Thank you: %s\n\nI enjoyed hearing how the %s team %s, and what you said about %s.\n\n",
-			name, crowdWord(i, 1), crowdWord(i, 2), crowdWord(i, 3))
+		fmt.Fprintf(&body, "## Thank you: %s\n\nI enjoyed hearing how the %s team %s, what you said about %s, and the %s of %s.\n\n",
+			name, crowdWord(i, 1), crowdWord(i, 2), crowdWord(i, 3), crowdWord(i, 4), crowdWord(i, 5))
 	}
 	return "---\ncompany: Acme Corp\nrole: Engineer\ndate: 2026-11-19T14:00\nstatus: ready\ninterviewers:\n" +
 		front.String() + "---\n" + body.String()
@@ -138,7 +138,7 @@ interviewers:
 
 ## Raj
 
-` + strings.Repeat("I recieve it.\n", 3)
+` + strings.Repeat("I recieve it, and the ledger too.\n", 3)
 	n, cfg, tmpls := parse(t, text)
 	var got []string
 	count := map[string]int{}

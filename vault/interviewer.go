@@ -27,6 +27,8 @@ type Interviewer struct {
 	// Unfinished is the "Unfinished business" written inside the person's
 	// own section, for their note only, or nil.
 	Unfinished *Section
+	// GreetingPos is where the greeting's text starts in the file.
+	GreetingPos Pos
 }
 
 // FirstName returns what the interviewer is called by: the first given
@@ -273,6 +275,7 @@ func (iv *Interviewer) fromMapping(d *diags, n *yaml.Node, people *people) bool 
 	}
 	if s, ok := d.text("greeting", vals["greeting"]); ok {
 		iv.Greeting = strings.TrimRight(s, ",:")
+		iv.GreetingPos = textPos(deref(vals["greeting"]))
 	}
 	if s, ok := d.textLines("fit", vals["fit"]); ok {
 		iv.Fit = s

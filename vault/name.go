@@ -138,3 +138,7 @@ func cmpStr(a, b string) string {
 	}
 	return b
 }
+
+// IsHonorific reports whether word, with or without its period, is a
+// title that stands before a name: "Dr.", "Ms", "Prof.".
+func IsHonorific(word string) bool { return honorifics[bare(word)] }

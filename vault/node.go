@@ -16,6 +16,19 @@ import (
 
 func nodePos(n *yaml.Node) Pos { return Pos{n.Line, n.Column} }
 
+// textPos is where the text of a scalar starts: after its opening quote,
+// and after the blanks its value was trimmed of.
+func textPos(n *yaml.Node) Pos {
+	p := nodePos(n)
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		p.Col++
+	}
+	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) == 0 {
+		p.Col += utf8.RuneCountInString(n.Value) - utf8.RuneCountInString(strings.TrimLeftFunc(n.Value, unicode.IsSpace))
+	}
+	return p
+}
+
 // deref follows aliases to the node they name. Only a few hops are
 // followed, so a cycle cannot hang the decoder.
 func deref(n *yaml.Node) *yaml.Node {
