@@ -72,6 +72,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		*token = w.cfg.Serve.Token
 	}
 	if strings.Trim(*token, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") != "" {
+		lock.Unlock()
 		return usagef("serve: the token may hold letters, digits, - and _ only: it is part of the address")
 	}
 	ln, err := net.Listen("tcp", *addr)

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"followup/vault"
 )
 
 func TestFeedHandler(t *testing.T) {
@@ -236,4 +238,25 @@ func TestServe(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("serve did not stop")
 	}
+}
+
+// TestServeBadTokenUnlocks: serve refusing its token lets go of the
+// outbox's lock, so that the next build does not wait for a process that
+// is gone.
+func TestServeBadTokenUnlocks(t *testing.T) {
+	dir := copyExample(t)
+	err := run(t.Context(), []string{"--vault", dir, "serve", "--addr", "127.0.0.1:0", "--token", "a/b"}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "the token may hold") {
+		t.Fatalf("serve with a bad token: %v", err)
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	l, err := vault.LockOutbox(root, "outbox", 0)
+	if err != nil {
+		t.Fatalf("the lock is still held: %v", err)
+	}
+	l.Unlock()
 }

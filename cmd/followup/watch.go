@@ -71,6 +71,9 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 // watchLocked is watch with the outbox's lock already held, or nil to
 // take it.
 func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte), lock *vault.Lock) error {
+	// The goroutines started here end with it, whichever way it returns.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	w, err := openWorkspace(g)
 	if err != nil {
 		return err
