@@ -47,6 +47,11 @@ func copyExample(t *testing.T) string {
 	if err := os.CopyFS(dir, os.DirFS("../../example-vault")); err != nil {
 		t.Fatal(err)
 	}
+	// The README's first command builds example-vault in place: its
+	// outbox is no part of the example.
+	if err := os.RemoveAll(filepath.Join(dir, "outbox")); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 
