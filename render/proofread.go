@@ -285,6 +285,13 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		}
 	}
 	ds = append(ds, letters...)
+	// An interviewer still written as new's stand-in greets "Dear [Name],".
+	for _, iv := range n.Interviewers {
+		if strings.HasPrefix(iv.Name, "[") && strings.HasSuffix(iv.Name, "]") {
+			ds = append(ds, vault.Diagnostic{Path: n.Path, Line: iv.Pos.Line, Col: iv.Pos.Col, Severity: vault.Warning, Code: CodePlaceholder,
+				Message: fmt.Sprintf("the interviewer %q is a placeholder: write the name of the person you spoke with", iv.Name)})
+		}
+	}
 	vault.SortDiagnostics(ds)
 	return slices.Compact(ds)
 }
