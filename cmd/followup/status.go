@@ -239,11 +239,13 @@ func describeItem(it dueItem) string {
 	}
 	switch it.Kind {
 	case "thank-you":
-		left := ""
-		if h := *it.HoursLeft; h >= 0 {
-			left = fmt.Sprintf(", %.0fh left", h)
-		} else {
-			left = fmt.Sprintf(", %.0fh late", -h)
+		h, word := *it.HoursLeft, "left"
+		if h < 0 {
+			h, word = -h, "late"
+		}
+		left := fmt.Sprintf(", %.0fh %s", h, word)
+		if h < 1 {
+			left = fmt.Sprintf(", %.0fm %s", h*60, word) // not "0h left" half an hour before
 		}
 		return fmt.Sprintf("Send thank-you notes: %s (%s), due %s%s", it.Company, people, due, left)
 	case "follow-up":

@@ -143,3 +143,14 @@ func TestStatusAgreesWithCheck(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusMinutesLeft: under an hour, status counts minutes, not "0h".
+func TestStatusMinutesLeft(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(t.Context(), []string{"--vault", "../../example-vault", "--now", "2026-11-20T17:00:00-05:00", "status"}, nil, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "due Fri 20 Nov 17:30, 30m left") || strings.Contains(out.String(), " 0h ") {
+		t.Errorf("status:\n%s", out.String())
+	}
+}
