@@ -46,6 +46,7 @@ func readSections(d *diags, n *Note) *Section {
 	// own mark for one inside their section.
 	unfinishedMark := &Interviewer{}
 	names := newNameIndex(n.Interviewers)
+	lines := newLineIndex(n.Body)
 	owner := make([]*Interviewer, len(hs))
 	ownUnfinished := map[*Interviewer]*Interviewer{} // a person's mark: the person
 	var within *Interviewer                          // the person whose section the heading is in
@@ -67,12 +68,11 @@ func readSections(d *diags, n *Note) *Section {
 			if owner[i] != nil {
 				within, withinLevel = owner[i], h.level
 			} else if who, ok := thanked(h.text); ok {
-				d.warnf(Pos{n.BodyLine - 1 + newLineIndex(n.Body).line(h.start), 1}, CodeUnlisted, "",
+				d.warnf(Pos{n.BodyLine - 1 + lines.line(h.start), 1}, CodeUnlisted, "",
 					"this heading thanks %s, who is not in interviewers: add them to interviewers to write them a note of their own (thank everyone you spoke with)", who)
 			}
 		}
 	}
-	lines := newLineIndex(n.Body)
 	parts := map[*Interviewer][]string{}
 	sections := map[*Interviewer]*Section{}
 	for i, h := range hs {

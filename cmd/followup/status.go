@@ -117,12 +117,13 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 			rep.Upcoming = append(rep.Upcoming, it)
 		}
 	}
-	for _, n := range v.Notes {
+	dues := vault.DuesOf(v.Notes, v.Config) // in the order of v.Notes
+	for i, n := range v.Notes {
 		outbox := path.Join(v.Config.Outbox, folders[n.Path])
 		base := dueItem{Company: n.Company, Role: n.Role, Note: n.Path}
 		// The thank-you is due while the check's overdue warning would
 		// fire for it: not sent, and no answer or outcome yet.
-		if due := vault.DuesOf([]*vault.Note{n}, v.Config)[0]; due.Waiting {
+		if dues[i].Waiting {
 			deadline := calendar.Deadline(n, v.Config.Rules)
 			it := base
 			it.Kind, it.when = "thank-you", deadline
