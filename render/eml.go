@@ -122,8 +122,9 @@ func formatAddress(name, addr string) string {
 	word := []byte("=?utf-8?q?")
 	for _, r := range name {
 		enc := appendQ(nil, string(r), phraseSafe)
-		// An encoded word is 75 characters at most.
-		if len(word)+len(enc)+2 > 75 {
+		// An encoded word is 75 characters at most; 72 lets the first
+		// one fit on the line after "From: ".
+		if len(word)+len(enc)+2 > maxHeaderLine-len("From: ") {
 			words = append(words, string(word)+"?=")
 			word = []byte("=?utf-8?q?")
 		}
@@ -192,7 +193,13 @@ func foldHeader(msg []byte) []byte {
 		for len(line) > maxHeaderLine {
 			cut := strings.LastIndexByte(line[:maxHeaderLine+1], ' ')
 			if cut <= strings.IndexByte(line, ':')+1 {
-				break // no space to fold at
+				// A word longer than the line: fold after it, so
+				// that only it overflows.
+				next := strings.IndexByte(line[maxHeaderLine+1:], ' ')
+				if next < 0 {
+					break // no space to fold at
+				}
+				cut = maxHeaderLine + 1 + next
 			}
 			out.WriteString(line[:cut] + "\r\n")
 			line = line[cut:] // the space starts the continuation line

@@ -410,3 +410,19 @@ func FuzzSlug(f *testing.F) {
 		}
 	})
 }
+
+// TestFoldHeader: a header line folds at the last space within 78
+// characters; a word longer than that overflows alone, folded after it.
+func TestFoldHeader(t *testing.T) {
+	long := strings.Repeat("x", 80)
+	for _, tt := range []struct{ in, want string }{
+		{"To: a <b@c>\r\n\r\nbody", "To: a <b@c>\r\n\r\nbody"},
+		{"To: " + long + " <b@c>\r\n\r\nbody", "To: " + long + "\r\n <b@c>\r\n\r\nbody"},
+		{"To: " + long + "\r\n\r\n" + long + " x", "To: " + long + "\r\n\r\n" + long + " x"},
+		{"Subject: " + strings.Repeat("word ", 20) + "\r\n\r\n", "Subject: " + strings.Repeat("word ", 13) + "word\r\n " + strings.Repeat("word ", 6) + "\r\n\r\n"},
+	} {
+		if got := string(foldHeader([]byte(tt.in))); got != tt.want {
+			t.Errorf("foldHeader(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+		}
+	}
+}
