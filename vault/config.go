@@ -133,7 +133,7 @@ func LoadConfig(fsys fs.FS, zone *time.Location) (*Config, []Diagnostic) {
 		return c, nil
 	}
 	if err != nil {
-		d.errorf(Pos{1, 1}, CodeConfig, "cannot read the configuration: %v", unwrapPathError(err))
+		d.errorf(Pos{1, 1}, CodeConfig, "cannot read the configuration: %v", Cause(err))
 		return c, d.list
 	}
 	content = bytes.TrimPrefix(content, bom)

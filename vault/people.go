@@ -196,7 +196,7 @@ func (ps *Index) load(p string) *Person {
 	defer func() { pn.diags = d.list }()
 	content, err := ps.read(p)
 	if err != nil {
-		d.warnf(Pos{1, 1}, CodePersonNote, "", "cannot read this person note: %v", unwrapPathError(err))
+		d.warnf(Pos{1, 1}, CodePersonNote, "", "cannot read this person note: %v", Cause(err))
 		return person
 	}
 	h, herr := splitHeader(content)
@@ -240,9 +240,15 @@ func (ps *Index) load(p string) *Person {
 	return person
 }
 
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*fs.PathError); ok {
-		return pe.Err
+// Cause strips the *fs.PathError wrappers of err, which repeat the path
+// the message names already: "mkdirat x: statat x: path escapes from
+// parent" becomes "path escapes from parent".
+func Cause(err error) error {
+	for {
+		pe, ok := err.(*fs.PathError)
+		if !ok {
+			return err
+		}
+		err = pe.Err
 	}
-	return err
 }

@@ -103,7 +103,7 @@ func (v *Vault) walk(fsys fs.FS, root string) []file {
 				}
 			}
 			if d == nil || d.IsDir() || isMarkdown(p) {
-				report(p, Error, CodeUnreadable, "cannot read: "+unwrapPathError(err).Error())
+				report(p, Error, CodeUnreadable, "cannot read: "+Cause(err).Error())
 			}
 			return nil
 		}
@@ -185,7 +185,7 @@ func checkLink(fsys fs.FS, p string) (file, bool) {
 	case err != nil && strings.Contains(err.Error(), "escapes"):
 		return report(Warning, "symbolic link leads outside the vault: not followed")
 	case err != nil:
-		return report(Error, "cannot follow this symbolic link: "+unwrapPathError(err).Error())
+		return report(Error, "cannot follow this symbolic link: "+Cause(err).Error())
 	case !info.Mode().IsRegular():
 		return file{}, false
 	}
@@ -259,7 +259,7 @@ func readInterview(d *diags, fsys fs.FS, f file, cfg *Config, people *people) (*
 		return nil, nil
 	}
 	if err != nil {
-		d.errorf(Pos{1, 1}, CodeUnreadable, "cannot read: %v", unwrapPathError(err))
+		d.errorf(Pos{1, 1}, CodeUnreadable, "cannot read: %v", Cause(err))
 		return nil, nil
 	}
 	if enc := utf16Name(content); enc != "" {

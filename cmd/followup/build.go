@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"followup/outbox"
 	"followup/render"
 	"followup/vault"
 )
@@ -59,7 +60,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		if err := rep.report(ds); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "followup: %s; %s; %s unchanged (%s); %s\n", summaryOf(c.Notes, ds), draftStats(vault.SyncStats{Unchanged: c.Drafts}),
+		fmt.Fprintf(stderr, "followup: %s; %s; %s unchanged (%s); %s\n", summaryOf(c.Notes, ds), draftStats(outbox.SyncStats{Unchanged: c.Drafts}),
 			path.Join(w.cfg.Outbox, w.cfg.Calendar.File), plural(c.Events, "event"), time.Since(start).Round(time.Millisecond))
 		if vault.HasErrors(ds) {
 			return errProblems
@@ -95,7 +96,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 // outbox.
 var lockWait = 3 * time.Second
 
-func draftStats(st vault.SyncStats) string {
+func draftStats(st outbox.SyncStats) string {
 	s := fmt.Sprintf("drafts: %d written, %d unchanged, %d removed", st.Written, st.Unchanged, st.Removed)
 	if st.Kept > 0 {
 		s += fmt.Sprintf(", %d edited by hand and kept", st.Kept)

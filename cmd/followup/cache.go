@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"followup/outbox"
 	"followup/render"
 	"followup/vault"
 )
@@ -92,7 +93,7 @@ func loadCache(w *workspace, key string, entries func() []vault.Entry) *buildCac
 	for name := range c.Outputs {
 		// The cache comes from disk: a name that is no output is not
 		// looked at, and the cache not trusted.
-		if name != vault.ManifestFile && !vault.OutputName(name) {
+		if name != outbox.ManifestFile && !outbox.OutputName(name) {
 			return nil
 		}
 		names = append(names, name)
@@ -159,7 +160,7 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 	// rule). One it found as it should be: not changed since the build
 	// began, as before. Otherwise it is read to be sure. A cold build
 	// reads back none of the files it wrote.
-	names := append(e.ob.Names(), vault.ManifestFile)
+	names := append(e.ob.Names(), outbox.ManifestFile)
 	statted := time.Now()
 	stats := statOutputs(w, names)
 	var verify []string
@@ -170,7 +171,7 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		}
 		st := *stats[i]
 		c.Outputs[name] = st
-		if name == vault.ManifestFile {
+		if name == outbox.ManifestFile {
 			continue
 		}
 		wrote, ok := e.ob.Written(name)

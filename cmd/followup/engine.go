@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"followup/calendar"
+	"followup/outbox"
 	"followup/render"
 	"followup/vault"
 )
@@ -25,7 +26,7 @@ import (
 type engine struct {
 	w   *workspace
 	cfg *vault.Config
-	ob  *vault.Outbox
+	ob  *outbox.Outbox
 	// obDiags are the outbox's problems found on opening it, reported by
 	// the first build.
 	obDiags []vault.Diagnostic
@@ -71,7 +72,7 @@ type pass struct {
 	Changed  []string // vault paths that changed, were added or went
 	Parsed   int
 	Rendered int
-	Sync     vault.SyncStats
+	Sync     outbox.SyncStats
 	Calendar string // what became of the calendar
 	Diags    []vault.Diagnostic
 	Touched  map[string]bool // the paths this pass read or rendered
@@ -82,7 +83,7 @@ type pass struct {
 // newEngine opens the outbox of the workspace w, whose configuration is
 // loaded.
 func newEngine(w *workspace) (*engine, error) {
-	ob, obDiags, err := vault.OpenOutbox(w.root, w.cfg.Outbox)
+	ob, obDiags, err := outbox.Open(w.root, w.cfg.Outbox)
 	if err != nil {
 		return nil, err
 	}
@@ -362,7 +363,7 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 	size := cmp.Or(e.chunk, renderChunk)
 	for start := 0; start < len(toRender); start += size {
 		chunk := toRender[start:min(start+size, len(toRender))]
-		out := make([][]vault.File, len(chunk))
+		out := make([][]outbox.File, len(chunk))
 		renders := make([]*rendered, len(chunk))
 		vault.Parallel(len(chunk), func(i int) {
 			if ctx.Err() == nil {
@@ -374,7 +375,7 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 			// The chunks before are written: the manifest must say so.
 			return nil, interrupted(err, e.ob.Close())
 		}
-		var files []vault.File
+		var files []outbox.File
 		for i, n := range chunk {
 			e.setRender(n.Path, renders[i])
 			files = append(files, out[i]...)
@@ -478,7 +479,7 @@ func interrupted(err, saveErr error) error {
 func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	name := e.cfg.Calendar.File
 	prev, readErr := e.ob.Read(name)
-	if vault.IsLink(readErr) {
+	if outbox.IsLink(readErr) {
 		return nil, fmt.Errorf("cannot write %w", readErr)
 	}
 	// A file the manifest does not list is the user's, and neither read
@@ -566,7 +567,7 @@ const renderChunk = 512
 
 // renderNote renders the drafts of n into the files of its outbox folder,
 // in memory, with their problems.
-func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []vault.File) {
+func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []outbox.File) {
 	r := &rendered{folder: folder}
 	var plan *render.FollowUpPlan
 	if num, day, ok := calendar.NextFollowUp(n, cfg.Rules); ok {
@@ -578,7 +579,7 @@ func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folde
 		r.diags = append(r.diags, diags...)
 	}
 	r.diags = append(r.diags, tmpls.Proofread(n, drafts, cfg)...)
-	var files []vault.File
+	var files []outbox.File
 	for _, d := range drafts {
 		byExt, err := d.Files(cfg)
 		if err != nil {
@@ -589,7 +590,7 @@ func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folde
 		}
 		group := folder + "/" + d.Name
 		for _, ext := range slices.Sorted(maps.Keys(byExt)) {
-			files = append(files, vault.File{Name: group + ext, Note: n.Path, Group: group, Data: byExt[ext]})
+			files = append(files, outbox.File{Name: group + ext, Note: n.Path, Group: group, Data: byExt[ext]})
 			r.files = append(r.files, group+ext)
 		}
 	}

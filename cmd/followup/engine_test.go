@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"followup/outbox"
 	"followup/vault"
 )
 
@@ -200,7 +201,7 @@ func TestTwoWriters(t *testing.T) {
 	}
 	// A second watcher is refused the same way.
 	stderr.Reset()
-	if err := watch(t.Context(), &globals{vault: dir}, 0, &stderr, nil); !errors.Is(err, vault.ErrLocked) {
+	if err := watch(t.Context(), &globals{vault: dir}, 0, &stderr, nil); !errors.Is(err, outbox.ErrLocked) {
 		t.Errorf("a second watcher: %v", err)
 	}
 
@@ -375,7 +376,7 @@ func TestBuildInterrupted(t *testing.T) {
 // returns how many drafts there are.
 func checkOutboxWhole(t *testing.T, dir string) int {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join(dir, "outbox", vault.ManifestFile))
+	data, err := os.ReadFile(filepath.Join(dir, "outbox", outbox.ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		data = []byte(`{"files": {}}`)
 	} else if err != nil {
@@ -396,7 +397,7 @@ func checkOutboxWhole(t *testing.T, dir string) int {
 		rel, _ := filepath.Rel(out, p)
 		rel = filepath.ToSlash(rel)
 		switch {
-		case strings.HasPrefix(d.Name(), vault.TempPrefix):
+		case strings.HasPrefix(d.Name(), outbox.TempPrefix):
 			t.Errorf("a temporary file is left: %s", rel)
 		case strings.HasPrefix(d.Name(), ".followup-"):
 		default:

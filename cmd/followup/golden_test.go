@@ -3,7 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
-	"followup/vault"
+	"followup/outbox"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -31,7 +31,7 @@ func TestExampleOutbox(t *testing.T) {
 			t.Fatal(err)
 		}
 		_ = os.Remove(filepath.Join(want, cacheFile))
-		_ = os.Remove(filepath.Join(want, vault.LockFile))
+		_ = os.Remove(filepath.Join(want, outbox.LockFile))
 	}
 	wantFiles := readTree(t, want)
 	for name, data := range got {
@@ -55,7 +55,7 @@ func TestExampleOutbox(t *testing.T) {
 	for name, mt := range modTimes(t, filepath.Join(dir, "outbox")) {
 		// The build's cache is no output: it may be written anew, in the
 		// outbox's own folder.
-		if filepath.Base(name) == cacheFile || filepath.Base(name) == vault.LockFile || name == filepath.Join(dir, "outbox") {
+		if filepath.Base(name) == cacheFile || filepath.Base(name) == outbox.LockFile || name == filepath.Join(dir, "outbox") {
 			continue
 		}
 		if !mt.Equal(before[name]) {
@@ -68,7 +68,7 @@ func readTree(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == cacheFile || d.Name() == vault.LockFile {
+		if err != nil || d.IsDir() || d.Name() == cacheFile || d.Name() == outbox.LockFile {
 			return err // the cache depends on the program's own bytes
 		}
 		rel, _ := filepath.Rel(root, p)

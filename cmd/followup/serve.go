@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"followup/vault"
+	"followup/outbox"
 )
 
 const serveHelp = `usage: followup serve [--addr HOST:PORT] [--token TOKEN] [--poll DURATION]
@@ -52,7 +52,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	rep := reporter{stdout: io.Discard, stderr: stderr}
 	err = w.loadConfig(rep)
-	var lock *vault.Lock
+	var lock *outbox.Lock
 	if err == nil {
 		err = w.requireVault()
 	}

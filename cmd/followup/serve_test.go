@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"followup/vault"
+	"followup/outbox"
 )
 
 func TestFeedHandler(t *testing.T) {
@@ -254,7 +254,7 @@ func TestServeBadTokenUnlocks(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	l, err := vault.LockOutbox(root, "outbox", 0)
+	l, err := outbox.TakeLock(root, "outbox", 0)
 	if err != nil {
 		t.Fatalf("the lock is still held: %v", err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"followup/outbox"
 	"followup/vault"
 )
 
@@ -70,7 +71,7 @@ func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer
 
 // watchLocked is watch with the outbox's lock already held, or nil to
 // take it.
-func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte), lock *vault.Lock) error {
+func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte), lock *outbox.Lock) error {
 	// The goroutines started here end with it, whichever way it returns.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -211,7 +212,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 					continue
 				}
 				rel, reason = "", vault.ConfigFile // a full rebuild
-			case outbox:
+			case outboxGone:
 				rel = "" // a full rebuild, which takes the lock again
 			}
 			select {
@@ -328,11 +329,11 @@ func vaultPath(w *workspace, name string) (string, bool) {
 type kind int
 
 const (
-	ignore kind = iota
-	note        // a file or folder that may hold notes, or person notes
-	folder      // a folder: watch it, then read it
-	config      // followup.yaml: start afresh
-	outbox      // the outbox removed: take the lock again, rebuild everything
+	ignore     kind = iota
+	note            // a file or folder that may hold notes, or person notes
+	folder          // a folder: watch it, then read it
+	config          // followup.yaml: start afresh
+	outboxGone      // the outbox removed: take the lock again, rebuild everything
 )
 
 // classify decides what a change of the vault path rel calls for. Pure
@@ -346,7 +347,7 @@ func classify(rel string, op fsnotify.Op, cfg *vault.Config) kind {
 		return config
 	}
 	if rel == cfg.Outbox && op.Has(fsnotify.Remove) || rel == cfg.Outbox && op.Has(fsnotify.Rename) {
-		return outbox
+		return outboxGone
 	}
 	base := path.Base(rel)
 	if temporary(base) || under(rel, cfg.Outbox) {
@@ -380,7 +381,7 @@ func temporary(base string) bool {
 	switch {
 	case base == "4913", strings.HasSuffix(base, "~"),
 		strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"),
-		strings.HasPrefix(base, vault.TempPrefix):
+		strings.HasPrefix(base, outbox.TempPrefix):
 		return true
 	}
 	switch path.Ext(base) {

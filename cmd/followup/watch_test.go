@@ -17,6 +17,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"followup/outbox"
 	"followup/vault"
 )
 
@@ -329,7 +330,7 @@ func TestWatchRealFiles(t *testing.T) {
 	}
 	var stray []string
 	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && strings.HasPrefix(d.Name(), vault.TempPrefix) {
+		if err == nil && strings.HasPrefix(d.Name(), outbox.TempPrefix) {
 			stray = append(stray, p)
 		}
 		return nil
@@ -346,13 +347,13 @@ func TestWatchOutboxDeleted(t *testing.T) {
 	dir := copyExample(t)
 	log, stop := startWatch(t, dir)
 	defer stop()
-	outbox := filepath.Join(dir, "outbox")
-	before := outboxFiles(t, outbox)
-	if err := os.RemoveAll(outbox); err != nil {
+	ob := filepath.Join(dir, "outbox")
+	before := outboxFiles(t, ob)
+	if err := os.RemoveAll(ob); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "the rebuild after the outbox went", log, func() bool { return strings.Contains(log.String(), "outbox was deleted") })
-	if after := outboxFiles(t, outbox); !slices.Equal(after, before) {
+	if after := outboxFiles(t, ob); !slices.Equal(after, before) {
 		t.Errorf("the outbox after the rebuild:\n%q\nwant\n%q", after, before)
 	}
 	root, err := os.OpenRoot(dir)
@@ -360,7 +361,7 @@ func TestWatchOutboxDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	if l, err := vault.LockOutbox(root, "outbox", 0); !errors.Is(err, vault.ErrLocked) {
+	if l, err := outbox.TakeLock(root, "outbox", 0); !errors.Is(err, outbox.ErrLocked) {
 		l.Unlock()
 		t.Fatalf("a build could lock the outbox beside the watcher: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"followup/outbox"
 	"followup/vault"
 )
 
@@ -131,11 +132,11 @@ func currentTime(flagNow, epoch string, zone *time.Location) (time.Time, error) 
 
 // lockOutbox checks that the outbox is a folder of its own, then takes
 // its lock, so that nothing is created where it should not be.
-func (w *workspace) lockOutbox() (*vault.Lock, error) {
-	if err := vault.CheckOutbox(w.fsys, w.cfg); err != nil {
+func (w *workspace) lockOutbox() (*outbox.Lock, error) {
+	if err := outbox.Check(w.fsys, w.cfg); err != nil {
 		return nil, err
 	}
-	return vault.LockOutbox(w.root, w.cfg.Outbox, lockWait)
+	return outbox.TakeLock(w.root, w.cfg.Outbox, lockWait)
 }
 
 // requireVault refuses a folder that is no vault, neither followup.yaml

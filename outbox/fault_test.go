@@ -1,4 +1,4 @@
-package vault
+package outbox
 
 import (
 	"bytes"
@@ -437,7 +437,7 @@ func TestLockRefusesLinks(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		l, err := LockOutbox(root, "outbox", 0)
+		l, err := TakeLock(root, "outbox", 0)
 		if err == nil {
 			l.Unlock()
 			t.Errorf("%s link: locked", kind)

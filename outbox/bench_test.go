@@ -1,4 +1,4 @@
-package vault
+package outbox
 
 import (
 	"fmt"
@@ -24,7 +24,7 @@ func BenchmarkPruneStale(b *testing.B) {
 			defer root.Close()
 			for b.Loop() {
 				b.StopTimer()
-				ob, _, err := OpenOutbox(root, "outbox")
+				ob, _, err := Open(root, "outbox")
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,8 +1,9 @@
-package vault
+package outbox
 
 import (
 	"errors"
 	"fmt"
+	"followup/vault"
 	"os"
 	"path"
 	"strconv"
@@ -22,15 +23,15 @@ type Lock struct {
 	f *os.File
 }
 
-// LockOutbox takes the lock of the outbox dir of the vault root, waiting
+// TakeLock takes the lock of the outbox dir of the vault root, waiting
 // up to wait for another process to release it. The lock file says which
 // process holds it, so that the error can say so.
-func LockOutbox(root *os.Root, dir string, wait time.Duration) (*Lock, error) {
+func TakeLock(root *os.Root, dir string, wait time.Duration) (*Lock, error) {
 	if info, err := root.Stat(dir); err == nil && !info.IsDir() {
-		return nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, ConfigFile)
+		return nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, vault.ConfigFile)
 	}
 	if err := root.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the outbox %s: %w", dir, rootCause(err))
+		return nil, fmt.Errorf("cannot create the outbox %s: %w", dir, vault.Cause(err))
 	}
 	name := path.Join(dir, LockFile)
 	if err := outboxIsLink(root, dir); err != nil {
@@ -38,7 +39,7 @@ func LockOutbox(root *os.Root, dir string, wait time.Duration) (*Lock, error) {
 	}
 	f, err := openOwn(root, name, os.O_RDWR|os.O_CREATE)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the lock: %w", rootCause(err))
+		return nil, fmt.Errorf("cannot open the lock: %w", vault.Cause(err))
 	}
 	deadline := time.Now().Add(wait)
 	for {

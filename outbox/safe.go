@@ -1,4 +1,4 @@
-package vault
+package outbox
 
 import (
 	"bufio"
@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"followup/vault"
 	"io"
 	"io/fs"
 	"os"
 	"path"
 	"strings"
 	"syscall"
+	"unicode"
 )
 
 // This file holds what keeps the outbox from reaching anything it did not
@@ -89,7 +91,7 @@ func (o *Outbox) noLinks(rel string) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("%s: %w", p, rootCause(err))
+			return fmt.Errorf("%s: %w", p, vault.Cause(err))
 		}
 		switch {
 		case info.Mode()&fs.ModeSymlink != 0:
@@ -128,7 +130,7 @@ func walkOutbox(lstat func(string) (fs.FileInfo, error), dir string, in func(str
 			return false, nil
 		}
 		if err != nil {
-			return false, fmt.Errorf("cannot open the outbox %s: %w", dir, unwrapPathError(err))
+			return false, fmt.Errorf("cannot open the outbox %s: %w", dir, vault.Cause(err))
 		}
 		if info.Mode()&fs.ModeSymlink == 0 {
 			continue
@@ -184,7 +186,7 @@ func (o *Outbox) journal(files []File, hashes []string) error {
 		}
 	}
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", o.Path(JournalFile), rootCause(err))
+		return fmt.Errorf("cannot write %s: %w", o.Path(JournalFile), vault.Cause(err))
 	}
 	if !o.journaled {
 		syncDir(d)
@@ -262,10 +264,10 @@ func (o *Outbox) removeTempsIn(dir string) {
 
 // readManifest decodes the manifest data, keeping only the entries that
 // name files of the outbox, and says what it could not use.
-func (o *Outbox) readManifest(data []byte) []Diagnostic {
+func (o *Outbox) readManifest(data []byte) []vault.Diagnostic {
 	at := o.Path(ManifestFile)
-	warn := func(format string, args ...any) Diagnostic {
-		return Diagnostic{Path: at, Line: 1, Col: 1, Severity: Warning, Code: CodeManifest, Message: fmt.Sprintf(format, args...)}
+	warn := func(format string, args ...any) vault.Diagnostic {
+		return vault.Diagnostic{Path: at, Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeManifest, Message: fmt.Sprintf(format, args...)}
 	}
 	var m manifest
 	if err := json.Unmarshal(data, &m); err != nil || m.Files == nil {
@@ -273,10 +275,10 @@ func (o *Outbox) readManifest(data []byte) []Diagnostic {
 		if err != nil {
 			what = err.Error()
 		}
-		return []Diagnostic{warn("the manifest is damaged (%s): every file already in the outbox is taken for yours and left alone; delete the drafts you want written again", what)}
+		return []vault.Diagnostic{warn("the manifest is damaged (%s): every file already in the outbox is taken for yours and left alone; delete the drafts you want written again", what)}
 	}
 	var (
-		ds  []Diagnostic
+		ds  []vault.Diagnostic
 		bad int
 	)
 	for _, name := range sortedKeys(m.Files) {
@@ -354,9 +356,10 @@ func openOwn(root *os.Root, name string, flag int) (*os.File, error) {
 }
 
 // looksLikeNote reports whether the outbox file name, holding data, reads
-// as an interview note: a Markdown file with an interviewers key near its
-// top. Whatever the manifest says, such a file is never removed or
-// overwritten: a note is worth more than a draft.
-func looksLikeNote(name string, data []byte) bool {
-	return isMarkdown(name) && interviewKey.Match(data[:min(len(data), 64<<10)])
-}
+// as an interview note. Whatever the manifest says, such a file is never
+// removed or overwritten: a note is worth more than a draft.
+func looksLikeNote(name string, data []byte) bool { return vault.LooksLikeNote(name, data) }
+
+// isControl is a control character other than a tab, as the vault counts
+// them in a name.
+func isControl(r rune) bool { return r != '\t' && unicode.IsControl(r) }

@@ -1,4 +1,11 @@
-package vault
+// Package outbox writes what followup makes into the outbox folder of a
+// vault, and is the only package that writes there: drafts and the
+// calendar atomically and only when their bytes change, each recorded in
+// the manifest with its hash, so that a file the user wrote or edited is
+// never overwritten or removed. It also holds the lock that keeps two
+// builds apart, the journal that lets a build cut off midway be
+// finished, and the checks that the outbox is a folder of its own.
+package outbox
 
 import (
 	"bytes"
@@ -8,6 +15,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"followup/vault"
 	"io/fs"
 	"maps"
 	"os"
@@ -39,10 +47,10 @@ type Outbox struct {
 	// fault, in tests, fails or kills a step ("write", "rename") of
 	// writing the file name.
 	fault func(step, name string) error
-	// wrote holds the Stat of each file this Outbox wrote, as it was
+	// wrote holds the vault.Stat of each file this Outbox wrote, as it was
 	// just after writing: what a later look compares with to know that
 	// nobody wrote it since.
-	wrote map[string]Stat
+	wrote map[string]vault.Stat
 	// journaled: the journal exists, and goes once the manifest is saved.
 	journaled bool
 }
@@ -198,27 +206,27 @@ type entry struct {
 	Note string `json:"note,omitempty"`
 }
 
-// OpenOutbox opens the outbox folder dir of the vault root, reading its
+// Open opens the outbox folder dir of the vault root, reading its
 // manifest, and the journal of a build that was killed. The folder is
 // created on the first write. The diagnostics say what of the manifest
 // could not be used: an entry that names anything but a file of the
 // outbox is dropped, never followed.
-func OpenOutbox(root *os.Root, dir string) (*Outbox, []Diagnostic, error) {
+func Open(root *os.Root, dir string) (*Outbox, []vault.Diagnostic, error) {
 	o := &Outbox{root: root, dir: dir, manifest: manifest{Version: 1, Files: map[string]entry{}}}
 	if err := outboxIsLink(root, dir); err != nil {
 		return nil, nil, err
 	}
 	if info, err := root.Stat(dir); err == nil && !info.IsDir() {
-		return nil, nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, ConfigFile)
+		return nil, nil, fmt.Errorf("the outbox %s is a file, not a folder: move it away or set outbox: in %s", dir, vault.ConfigFile)
 	}
-	var diags []Diagnostic
+	var diags []vault.Diagnostic
 	data, err := root.ReadFile(path.Join(dir, ManifestFile))
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		// A first build killed before it saved a manifest left a journal,
 		// which says what is the tool's: nothing is missing then.
 		if _, jerr := root.Lstat(path.Join(dir, JournalFile)); jerr != nil && o.holdsOutputs() {
-			diags = append(diags, Diagnostic{Path: o.Path(ManifestFile), Line: 1, Col: 1, Severity: Warning, Code: CodeManifest,
+			diags = append(diags, vault.Diagnostic{Path: o.Path(ManifestFile), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeManifest,
 				Message: "the manifest is missing: every file already in the outbox is taken for yours and left alone, unless it holds the draft about to be written; delete the drafts you want written again"})
 		}
 	case err != nil:
@@ -337,7 +345,7 @@ type SyncStats struct {
 //
 // Only the files of notes in scope are considered for removal; a nil scope
 // is every note.
-func (o *Outbox) Sync(files []File, scope []string, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+func (o *Outbox) Sync(files []File, scope []string, keep map[string]bool) (SyncStats, []vault.Diagnostic, error) {
 	st, diags, err := o.Put(files)
 	wanted := map[string]bool{}
 	for _, f := range files {
@@ -350,14 +358,14 @@ func (o *Outbox) Sync(files []File, scope []string, keep map[string]bool) (SyncS
 
 // Put writes files, the first half of Sync: each folder on its own,
 // folders in parallel (the files of a draft share a folder).
-func (o *Outbox) Put(files []File) (SyncStats, []Diagnostic, error) {
+func (o *Outbox) Put(files []File) (SyncStats, []vault.Diagnostic, error) {
 	var (
 		st    SyncStats
-		diags []Diagnostic
+		diags []vault.Diagnostic
 		errs  []error
 	)
 	hashes := make([]string, len(files))
-	Parallel(len(files), func(i int) { hashes[i] = hashOf(files[i].Data) })
+	vault.Parallel(len(files), func(i int) { hashes[i] = hashOf(files[i].Data) })
 	if err := o.journal(files, hashes); err != nil {
 		// Nothing is written that the next run could not tell from the
 		// user's edits.
@@ -369,7 +377,7 @@ func (o *Outbox) Put(files []File) (SyncStats, []Diagnostic, error) {
 	}
 	dirs := slices.Sorted(maps.Keys(byDir))
 	results := make([]dirResult, len(dirs))
-	Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], files, hashes, byDir[dirs[i]]) })
+	vault.Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], files, hashes, byDir[dirs[i]]) })
 	for _, r := range results {
 		st.Written += r.written
 		st.Unchanged += r.unchanged
@@ -382,17 +390,17 @@ func (o *Outbox) Put(files []File) (SyncStats, []Diagnostic, error) {
 	return st, diags, joinErrors(errs)
 }
 
-func (o *Outbox) edited(name, msg string) Diagnostic {
-	return Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: Warning, Code: CodeEditedOutput, Message: msg}
+func (o *Outbox) edited(name, msg string) vault.Diagnostic {
+	return vault.Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput, Message: msg}
 }
 
 // Prune removes the generated files no longer wanted, the second half of
 // Sync: of the notes in scope (nil: every note), but not of the notes in
 // keep, and never a file edited since it was written.
-func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[string]bool) (SyncStats, []Diagnostic, error) {
+func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[string]bool) (SyncStats, []vault.Diagnostic, error) {
 	var (
 		st    SyncStats
-		diags []Diagnostic
+		diags []vault.Diagnostic
 		errs  []error
 	)
 	warn := func(name, msg string) { diags = append(diags, o.edited(name, msg)) }
@@ -450,18 +458,6 @@ func joinErrors(errs []error) error {
 	return errors.Join(errs...)
 }
 
-// rootCause strips the *fs.PathError wrappers of err, which repeat the
-// path: "mkdirat x: statat x: path escapes from parent".
-func rootCause(err error) error {
-	for {
-		pe, ok := err.(*fs.PathError)
-		if !ok {
-			return err
-		}
-		err = pe.Err
-	}
-}
-
 // dirResult is what syncDir did in one folder.
 type dirResult struct {
 	written, unchanged int
@@ -482,12 +478,12 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 		return r
 	}
 	if err := o.root.MkdirAll(full, 0o755); err != nil {
-		r.errs = append(r.errs, fmt.Errorf("cannot create the folder %s: %w", full, rootCause(err)))
+		r.errs = append(r.errs, fmt.Errorf("cannot create the folder %s: %w", full, vault.Cause(err)))
 		return r
 	}
 	d, err := o.root.OpenRoot(full)
 	if err != nil {
-		r.errs = append(r.errs, fmt.Errorf("cannot open the folder %s: %w", full, rootCause(err)))
+		r.errs = append(r.errs, fmt.Errorf("cannot open the folder %s: %w", full, vault.Cause(err)))
 		return r
 	}
 	defer d.Close()
@@ -530,7 +526,7 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 		}
 		cur, err := d.ReadFile(base)
 		if err != nil {
-			r.errs = append(r.errs, fmt.Errorf("cannot read %s: %w", o.Path(f.Name), rootCause(err)))
+			r.errs = append(r.errs, fmt.Errorf("cannot read %s: %w", o.Path(f.Name), vault.Cause(err)))
 			edited[cmp.Or(f.Group, f.Name)] = true // unknown: leave the draft alone
 			continue
 		}
@@ -559,7 +555,7 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 		}
 		st, err := writeIn(d, path.Base(f.Name), [][]byte{f.Data}, o.fault)
 		if err != nil {
-			r.errs = append(r.errs, fmt.Errorf("cannot write %s: %w", o.Path(f.Name), rootCause(err)))
+			r.errs = append(r.errs, fmt.Errorf("cannot write %s: %w", o.Path(f.Name), vault.Cause(err)))
 			continue
 		}
 		o.wroteStat(f.Name, st)
@@ -575,9 +571,9 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 }
 
 // writeIn writes data to the file name of the folder d atomically: a
-// temporary file, synced, then renamed over it. It returns the Stat of
+// temporary file, synced, then renamed over it. It returns the vault.Stat of
 // the file written. The bytes are the pieces of data, in order.
-func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (Stat, error) {
+func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (vault.Stat, error) {
 	tmp, st, err := prepareIn(d, name, data, fault)
 	if err == nil {
 		err = commitIn(d, tmp, name, fault)
@@ -586,16 +582,16 @@ func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name strin
 }
 
 // prepareIn is the first half of writeIn: the temporary file, written,
-// synced and closed. It returns its name and Stat.
-func prepareIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (string, Stat, error) {
+// synced and closed. It returns its name and vault.Stat.
+func prepareIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (string, vault.Stat, error) {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	tmp := TempPrefix + hex.EncodeToString(rnd[:])
 	f, err := d.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return "", Stat{}, err
+		return "", vault.Stat{}, err
 	}
-	var st Stat
+	var st vault.Stat
 	if fault != nil {
 		err = fault("write", name)
 	}
@@ -612,7 +608,7 @@ func prepareIn(d *os.Root, name string, data [][]byte, fault func(step, name str
 		// Renaming the file changes neither its size nor its time.
 		var info fs.FileInfo
 		if info, err = f.Stat(); err == nil {
-			st = StatOf(info)
+			st = vault.StatOf(info)
 		}
 	}
 	if cerr := f.Close(); err == nil {
@@ -640,18 +636,18 @@ func commitIn(d *os.Root, tmp, name string, fault func(step, name string) error)
 	return err
 }
 
-func (o *Outbox) wroteStat(name string, st Stat) {
+func (o *Outbox) wroteStat(name string, st vault.Stat) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.wrote == nil {
-		o.wrote = map[string]Stat{}
+		o.wrote = map[string]vault.Stat{}
 	}
 	o.wrote[name] = st
 }
 
-// Written returns the Stat of the outbox file name just after this Outbox
+// Written returns the vault.Stat of the outbox file name just after this Outbox
 // last wrote it, if it did.
-func (o *Outbox) Written(name string) (Stat, bool) {
+func (o *Outbox) Written(name string) (vault.Stat, bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	st, ok := o.wrote[name]
@@ -808,7 +804,7 @@ func (o *Outbox) writeAtomic(name string, data ...[]byte) error {
 	defer d.Close()
 	st, err := writeIn(d, path.Base(name), data, o.fault)
 	if err != nil {
-		return fmt.Errorf("cannot write %s: %w", o.Path(name), rootCause(err))
+		return fmt.Errorf("cannot write %s: %w", o.Path(name), vault.Cause(err))
 	}
 	o.wroteStat(name, st)
 	syncDir(d)
@@ -822,11 +818,11 @@ func (o *Outbox) openDir(name string) (*os.Root, error) {
 	}
 	dir := path.Dir(o.Path(name))
 	if err := o.root.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("cannot create the folder %s: %w", dir, rootCause(err))
+		return nil, fmt.Errorf("cannot create the folder %s: %w", dir, vault.Cause(err))
 	}
 	d, err := o.root.OpenRoot(dir)
 	if err != nil {
-		return nil, fmt.Errorf("cannot open the folder %s: %w", dir, rootCause(err))
+		return nil, fmt.Errorf("cannot open the folder %s: %w", dir, vault.Cause(err))
 	}
 	return d, nil
 }
@@ -857,7 +853,7 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 	defer d.Close()
 	var (
 		tmp  string
-		st   Stat
+		st   vault.Stat
 		werr error
 		wg   sync.WaitGroup
 	)
@@ -887,7 +883,7 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 		merr = commitIn(md, mtmp, ManifestFile, o.fault)
 	}
 	if merr != nil {
-		return fmt.Errorf("cannot write %s: %w", o.Path(ManifestFile), rootCause(merr))
+		return fmt.Errorf("cannot write %s: %w", o.Path(ManifestFile), vault.Cause(merr))
 	}
 	o.changed = false
 	syncDir(md)
@@ -905,7 +901,7 @@ func (o *Outbox) closeAfter(name string, old entry, had bool, err error) error {
 		o.manifest.remove(name)
 		o.mu.Unlock()
 	}
-	return errors.Join(fmt.Errorf("cannot write %s: %w", o.Path(name), rootCause(err)), o.Close())
+	return errors.Join(fmt.Errorf("cannot write %s: %w", o.Path(name), vault.Cause(err)), o.Close())
 }
 
 // hashOf returns the hash of the concatenation of data, as the manifest

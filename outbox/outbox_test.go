@@ -1,4 +1,4 @@
-package vault
+package outbox
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func openTestOutbox(t *testing.T, dir string) *Outbox {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { root.Close() })
-	o, diags, err := OpenOutbox(root, "outbox")
+	o, diags, err := Open(root, "outbox")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,8 +98,8 @@ func TestOutboxIsAFile(t *testing.T) {
 	}
 	root, _ := os.OpenRoot(dir)
 	defer root.Close()
-	if _, _, err := OpenOutbox(root, "outbox"); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
-		t.Errorf("OpenOutbox on a file = %v", err)
+	if _, _, err := Open(root, "outbox"); err == nil || !strings.Contains(err.Error(), "is a file, not a folder") {
+		t.Errorf("Open on a file = %v", err)
 	}
 }
 
