@@ -128,3 +128,13 @@ func (d *diags) errorf(p Pos, code, format string, args ...any) {
 func (d *diags) warnf(p Pos, code, suggestion, format string, args ...any) {
 	d.add(Warning, p, code, suggestion, format, args...)
 }
+
+// Tidy drops the warnings checks.disable turns off, sorts the rest and
+// says each once: a template's problem shows in every draft.
+func Tidy(ds []Diagnostic, cfg *Config) []Diagnostic {
+	ds = slices.DeleteFunc(ds, func(d Diagnostic) bool {
+		return d.Severity == Warning && cfg.Disabled(d.Code)
+	})
+	SortDiagnostics(ds)
+	return slices.Compact(ds)
+}

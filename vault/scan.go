@@ -34,6 +34,16 @@ type Entry struct {
 	Stat   Stat        // of the file read: a link's target
 }
 
+// Same reports whether e and o are the same version of the same file: the
+// one rule by which a build and the cache decide that a file changed. A
+// file reported rather than read is the same while its problem is.
+func (e Entry) Same(o Entry) bool {
+	if e.Path != o.Path || e.Target != o.Target || e.Stat != o.Stat || (e.Err == nil) != (o.Err == nil) {
+		return false
+	}
+	return e.Err == nil || *e.Err == *o.Err
+}
+
 func (e Entry) file() file { return file{path: e.Path, target: e.Target, err: e.Err} }
 
 // Scan lists the Markdown files of the vault that may be notes, as Open

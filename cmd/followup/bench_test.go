@@ -88,7 +88,7 @@ func getVault(b *testing.B, n int) *benchVault {
 // buildOnce runs "followup build" on the vault in dir, as a user would.
 func buildOnce(b *testing.B, dir string) {
 	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"--vault", dir, "--now", benchNow.Format(time.RFC3339), "build"}, nil, io.Discard, &stderr)
+	err := runWith(context.Background(), testHooks, []string{"--vault", dir, "--now", benchNow.Format(time.RFC3339), "build"}, nil, io.Discard, &stderr)
 	if err != nil && err != errProblems {
 		b.Fatalf("build: %v\n%s", err, stderr.String())
 	}
@@ -227,11 +227,11 @@ func BenchmarkOneNote(b *testing.B) {
 			if err := w.loadConfig(reporter{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}); err != nil {
 				b.Fatal(err)
 			}
-			e, err := newEngine(w)
+			e, err := w.engine()
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, err := e.build(context.Background(), nil, benchNow); err != nil {
+			if _, err := e.Build(context.Background(), nil, benchNow); err != nil {
 				b.Fatal(err)
 			}
 			note := ""
@@ -257,7 +257,7 @@ func BenchmarkOneNote(b *testing.B) {
 				if err := os.WriteFile(full, versions[i%2], 0o644); err != nil {
 					b.Fatal(err)
 				}
-				p, err := e.build(context.Background(), []string{note}, benchNow)
+				p, err := e.Build(context.Background(), []string{note}, benchNow)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -10,8 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"followup/build"
 	"followup/outbox"
-	"followup/render"
 	"followup/vault"
 )
 
@@ -48,15 +48,17 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	defer lock.Unlock()
 	start := time.Now()
-	key := cacheKey(w)
+	key := build.CacheKey(w.fsys, w.cfg)
 	// The vault is scanned while the cache is read.
 	scanned := make(chan []vault.Entry, 1)
 	go func() { scanned <- vault.Scan(w.fsys, w.cfg) }()
 	entries := sync.OnceValue(func() []vault.Entry { return <-scanned })
-	if c := loadCache(w, key, entries); c != nil {
+	if c := build.LoadCache(w.vault(), key, entries); c != nil {
 		// Nothing changed since the last build: only the time did.
-		cacheHits.Add(1)
-		ds := tidyDiagnostics(slices.Concat(c.Diags, vault.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
+		if g.hooks.cacheHit != nil {
+			g.hooks.cacheHit()
+		}
+		ds := vault.Tidy(slices.Concat(c.Diags, vault.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
 		if err := rep.report(ds); err != nil {
 			return err
 		}
@@ -67,22 +69,22 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		}
 		return nil
 	}
-	e, err := newEngine(w)
+	e, err := w.engine()
 	if err != nil {
 		return err
 	}
-	e.scanned = entries()
-	p, buildErr := e.build(ctx, nil, w.now)
+	e.Scanned(entries())
+	p, buildErr := e.Build(ctx, nil, w.now)
 	if p == nil {
 		return buildErr
 	}
 	p.Started = start
-	saveCache(w, e, key, p, buildErr != nil)
+	e.SaveCache(key, p, buildErr != nil)
 	p.Took = time.Since(start)
 	if err := rep.report(p.Diags); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "followup: %s; %s; %s; %s\n", summaryOf(len(e.v.Notes)+len(e.v.Failed), p.Diags), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
+	fmt.Fprintf(stderr, "followup: %s; %s; %s; %s\n", summaryOf(p.Notes, p.Diags), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
 	if buildErr != nil {
 		return buildErr
 	}
@@ -92,40 +94,10 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	return nil
 }
 
-// lockWait is how long a build waits for another to finish writing the
-// outbox.
-var lockWait = 3 * time.Second
-
 func draftStats(st outbox.SyncStats) string {
 	s := fmt.Sprintf("drafts: %d written, %d unchanged, %d removed", st.Written, st.Unchanged, st.Removed)
 	if st.Kept > 0 {
 		s += fmt.Sprintf(", %d edited by hand and kept", st.Kept)
 	}
 	return s
-}
-
-// tidyDiagnostics drops the warnings checks.disable turns off, sorts the
-// rest and says each once: a template's problem shows in every draft.
-func tidyDiagnostics(ds []vault.Diagnostic, cfg *vault.Config) []vault.Diagnostic {
-	ds = slices.DeleteFunc(ds, func(d vault.Diagnostic) bool {
-		return d.Severity == vault.Warning && cfg.Disabled(d.Code)
-	})
-	vault.SortDiagnostics(ds)
-	return slices.Compact(ds)
-}
-
-// renderDrafts renders the drafts of every note in memory, on every
-// core, adding their problems to v's diagnostics.
-func renderDrafts(w *workspace, v *vault.Vault) {
-	tmpls, diags := render.LoadTemplates(w.fsys, w.cfg.Templates)
-	v.Diagnostics = append(v.Diagnostics, diags...)
-	folders := noteFolders(v, nil)
-	renders := make([]*rendered, len(v.Notes))
-	vault.Parallel(len(v.Notes), func(i int) {
-		n := v.Notes[i]
-		renders[i], _ = renderNote(tmpls, w.cfg, n, folders[n.Path])
-	})
-	for _, r := range renders {
-		v.Diagnostics = append(v.Diagnostics, r.diags...)
-	}
 }

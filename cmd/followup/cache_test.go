@@ -8,8 +8,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"followup/build"
 )
 
 // ageVault sets every file of dir an hour back, as notes written before
@@ -26,6 +29,13 @@ func ageVault(t *testing.T, dir string) {
 	})
 }
 
+// cacheHits counts the builds run with testHooks that found nothing
+// changed.
+var cacheHits atomic.Int64
+
+// testHooks count the cache's hits.
+var testHooks = hooks{cacheHit: func() { cacheHits.Add(1) }}
+
 var took = regexp.MustCompile(`; [0-9.]+[µm]?s\n$`)
 
 // buildOut runs followup build and returns its standard error without
@@ -34,7 +44,7 @@ func buildOut(t *testing.T, dir string, now string) (string, bool) {
 	t.Helper()
 	hits := cacheHits.Load()
 	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"--vault", dir, "--now", now, "build"}, nil, &bytes.Buffer{}, &stderr)
+	err := runWith(context.Background(), testHooks, []string{"--vault", dir, "--now", now, "build"}, nil, &bytes.Buffer{}, &stderr)
 	if err != nil && err != errProblems {
 		t.Fatalf("build: %v\n%s", err, stderr.String())
 	}
@@ -44,7 +54,7 @@ func buildOut(t *testing.T, dir string, now string) (string, bool) {
 // fullOut is what a build without the cache says.
 func fullOut(t *testing.T, dir, now string) string {
 	t.Helper()
-	_ = os.Remove(filepath.Join(dir, "outbox", cacheFile))
+	_ = os.Remove(filepath.Join(dir, "outbox", build.CacheFile))
 	out, cached := buildOut(t, dir, now)
 	if cached {
 		t.Fatal("a build without a cache file used the cache")
@@ -140,24 +150,22 @@ func TestNoopBuildFromCache(t *testing.T) {
 func TestCacheReadsWhatChangedSinceWritten(t *testing.T) {
 	// No file is too recent to be trusted: only the Stat at writing
 	// tells.
-	defer func(d time.Duration) { racyWindow = d }(racyWindow)
-	racyWindow = -time.Hour
 	dir := copyExample(t)
 	ageVault(t, dir)
 	for _, edit := range []bool{false, true} {
 		_ = os.RemoveAll(filepath.Join(dir, "outbox"))
-		w, err := openWorkspace(&globals{vault: dir})
+		w, err := openWorkspace(&globals{vault: dir, hooks: hooks{build: build.Options{RacyWindow: -time.Hour}}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := w.loadConfig(reporter{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}); err != nil {
 			t.Fatal(err)
 		}
-		e, err := newEngine(w)
+		e, err := w.engine()
 		if err != nil {
 			t.Fatal(err)
 		}
-		p, err := e.build(context.Background(), nil, time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC))
+		p, err := e.Build(context.Background(), nil, time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,9 +182,9 @@ func TestCacheReadsWhatChangedSinceWritten(t *testing.T) {
 			old := time.Now().Add(-time.Hour)
 			_ = os.Chtimes(draft, old, old)
 		}
-		saveCache(w, e, "key", p, false)
+		e.SaveCache("key", p, false)
 		w.root.Close()
-		_, err = os.Stat(filepath.Join(dir, "outbox", cacheFile))
+		_, err = os.Stat(filepath.Join(dir, "outbox", build.CacheFile))
 		if saved := err == nil; saved == edit {
 			t.Errorf("draft edited %v: cache saved %v", edit, saved)
 		}
@@ -191,7 +199,7 @@ func TestCacheReadsWhatChangedDuringBuild(t *testing.T) {
 	ageVault(t, dir)
 	const now = "2026-11-20T17:00:00-05:00"
 	buildOut(t, dir, now)
-	_ = os.Remove(filepath.Join(dir, "outbox", cacheFile))
+	_ = os.Remove(filepath.Join(dir, "outbox", build.CacheFile))
 	w, err := openWorkspace(&globals{vault: dir, now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -199,12 +207,12 @@ func TestCacheReadsWhatChangedDuringBuild(t *testing.T) {
 	if err := w.loadConfig(reporter{stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}); err != nil {
 		t.Fatal(err)
 	}
-	key := cacheKey(w)
-	e, err := newEngine(w)
+	key := build.CacheKey(w.fsys, w.cfg)
+	e, err := w.engine()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.build(context.Background(), nil, w.now)
+	p, err := e.Build(context.Background(), nil, w.now)
 	if err != nil || p.Sync.Written != 0 {
 		t.Fatalf("the second build wrote %d files: %v", p.Sync.Written, err)
 	}
@@ -219,7 +227,7 @@ func TestCacheReadsWhatChangedDuringBuild(t *testing.T) {
 	}
 	edited := time.Now().Add(-30 * time.Minute)
 	_ = os.Chtimes(draft, edited, edited)
-	saveCache(w, e, key, p, false)
+	e.SaveCache(key, p, false)
 	w.root.Close()
 	if out, cached := buildOut(t, dir, now); cached || !strings.Contains(out, "helen-moreau.md:1:1: warning: edited by hand") {
 		t.Fatalf("a draft edited during the build was hidden by the cache (cached %v):\n%s", cached, out)

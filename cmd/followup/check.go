@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 
+	"followup/build"
 	"followup/vault"
 )
 
@@ -48,8 +49,8 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	v.Diagnostics = append(v.Diagnostics, v.Overdue(w.now)...)
 	// The drafts are rendered too, in memory: a template's errors are
 	// problems to report before a build.
-	renderDrafts(w, v)
-	v.Diagnostics = tidyDiagnostics(v.Diagnostics, w.cfg)
+	build.Proofread(w.fsys, v)
+	v.Diagnostics = vault.Tidy(v.Diagnostics, w.cfg)
 	if err := rep.report(v.Diagnostics); err != nil {
 		return err
 	}

@@ -19,13 +19,28 @@ import (
 	"testing"
 	"time"
 
+	"followup/build"
 	"followup/outbox"
 	"followup/vault"
 )
 
 var engineNow = time.Date(2026, 11, 20, 22, 0, 0, 0, time.UTC)
 
-func newTestEngine(t *testing.T, dir string) *engine {
+func newTestEngine(t *testing.T, dir string, opts ...build.Options) *build.Engine {
+	t.Helper()
+	w := testWorkspace(t, dir)
+	if len(opts) > 0 {
+		w.g.hooks.build = opts[0]
+	}
+	e, err := w.engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// testWorkspace opens the vault dir, its configuration loaded.
+func testWorkspace(t *testing.T, dir string) *workspace {
 	t.Helper()
 	w, err := openWorkspace(&globals{vault: dir})
 	if err != nil {
@@ -35,11 +50,7 @@ func newTestEngine(t *testing.T, dir string) *engine {
 	if err := w.loadConfig(reporter{stdout: io.Discard, stderr: io.Discard}); err != nil {
 		t.Fatal(err)
 	}
-	e, err := newEngine(w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return e
+	return w
 }
 
 func copyExample(t *testing.T) string {
@@ -63,7 +74,7 @@ func copyExample(t *testing.T) string {
 func TestIncrementalIsFull(t *testing.T) {
 	dir := copyExample(t)
 	e := newTestEngine(t, dir)
-	if _, err := e.build(context.Background(), nil, engineNow); err != nil {
+	if _, err := e.Build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	write := func(p, text string) {
@@ -111,12 +122,12 @@ func TestIncrementalIsFull(t *testing.T) {
 	}
 	for _, s := range steps {
 		s.edit()
-		p, err := e.build(context.Background(), s.paths, engineNow)
+		p, err := e.Build(context.Background(), s.paths, engineNow)
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
 		fresh := newTestEngine(t, dir)
-		q, err := fresh.build(context.Background(), nil, engineNow)
+		q, err := fresh.Build(context.Background(), nil, engineNow)
 		if err != nil {
 			t.Fatalf("%s: full build: %v", s.name, err)
 		}
@@ -147,7 +158,7 @@ func TestParallelIsSerial(t *testing.T) {
 	for _, procs := range []int{1, max(2, runtime.NumCPU())} {
 		old := runtime.GOMAXPROCS(procs)
 		dir := copyExample(t)
-		if _, err := newTestEngine(t, dir).build(context.Background(), nil, engineNow); err != nil {
+		if _, err := newTestEngine(t, dir).Build(context.Background(), nil, engineNow); err != nil {
 			t.Fatal(err)
 		}
 		runtime.GOMAXPROCS(old)
@@ -185,14 +196,12 @@ func TestParallelIsSerial(t *testing.T) {
 // says who is writing and exits 2, and writes nothing; once the watcher
 // stops, the build works.
 func TestTwoWriters(t *testing.T) {
-	defer func(wait time.Duration) { lockWait = wait }(lockWait)
-	lockWait = 100 * time.Millisecond
 	dir := copyExample(t)
 	_, stop := startWatch(t, dir)
 	before := readTree(t, filepath.Join(dir, "outbox"))
 
 	var stderr bytes.Buffer
-	err := run(context.Background(), []string{"--vault", dir, "--now", "2026-11-21", "build"}, nil, io.Discard, &stderr)
+	err := runWith(context.Background(), hooks{lockWait: 100 * time.Millisecond}, []string{"--vault", dir, "--now", "2026-11-21", "build"}, nil, io.Discard, &stderr)
 	if code := exitCode(err, &stderr); code != 2 || !strings.Contains(stderr.String(), fmt.Sprintf("another followup (process %d) is writing outbox", os.Getpid())) {
 		t.Errorf("build beside a watcher: exit %d\n%s", code, stderr.String())
 	}
@@ -219,7 +228,7 @@ func TestTwoWriters(t *testing.T) {
 func TestCalendarAfterQuietRebuild(t *testing.T) {
 	dir := copyExample(t)
 	e := newTestEngine(t, dir)
-	if _, err := e.build(context.Background(), nil, engineNow); err != nil {
+	if _, err := e.Build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	acme := "interviews/2026/2026-11-19-acme-corp.md"
@@ -240,14 +249,14 @@ func TestCalendarAfterQuietRebuild(t *testing.T) {
 		if err := os.WriteFile(full, text, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		p, err := e.build(context.Background(), []string{acme}, engineNow)
+		p, err := e.Build(context.Background(), []string{acme}, engineNow)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if quiet := !strings.HasPrefix(edit.to, "date"); quiet != strings.Contains(p.Calendar, "unchanged") {
 			t.Errorf("edit %d (%s): the watcher says %s", i+1, edit.to, p.Calendar)
 		}
-		q, err := newTestEngine(t, dir).build(context.Background(), nil, engineNow)
+		q, err := newTestEngine(t, dir).Build(context.Background(), nil, engineNow)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -281,7 +290,7 @@ func TestSymlinkedNoteTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := newTestEngine(t, dir)
-	if _, err := e.build(context.Background(), nil, engineNow); err != nil {
+	if _, err := e.Build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	target := filepath.Join(dir, "Archive", "acme.md")
@@ -289,7 +298,7 @@ func TestSymlinkedNoteTarget(t *testing.T) {
 	if err := os.WriteFile(target, bytes.Replace(text, []byte("status: ready"), []byte("status: draft"), 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	p, err := e.build(context.Background(), []string{"Archive/acme.md"}, engineNow)
+	p, err := e.Build(context.Background(), []string{"Archive/acme.md"}, engineNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,9 +341,8 @@ func TestBuildInterrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	count := &stopAfter{Context: context.Background(), n: 1 << 30}
-	e := newTestEngine(t, dir)
-	e.chunk = 20
-	if _, err := e.build(count, nil, engineNow); err != nil {
+	e := newTestEngine(t, dir, build.Options{Chunk: 20})
+	if _, err := e.Build(count, nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	total := count.asked
@@ -344,10 +352,9 @@ func TestBuildInterrupted(t *testing.T) {
 		if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
 			t.Fatal(err)
 		}
-		e := newTestEngine(t, dir)
-		e.chunk = 20
+		e := newTestEngine(t, dir, build.Options{Chunk: 20})
 		ctx := &stopAfter{Context: context.Background(), n: n}
-		p, err := e.build(ctx, nil, engineNow)
+		p, err := e.Build(ctx, nil, engineNow)
 		if p != nil || !errors.Is(err, context.Canceled) {
 			t.Fatalf("stopped after %d of %d looks: a pass (%t), %v", n, total, p != nil, err)
 		}
@@ -355,7 +362,7 @@ func TestBuildInterrupted(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, "outbox", "calendar.ics")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("stopped after %d looks: the calendar was written", n)
 		}
-		p, err = newTestEngine(t, dir).build(context.Background(), nil, engineNow)
+		p, err = newTestEngine(t, dir).Build(context.Background(), nil, engineNow)
 		if err != nil || p.Sync.Kept > 0 {
 			t.Fatalf("stopped after %d looks, then a build: %v, %+v", n, err, p.Sync)
 		}

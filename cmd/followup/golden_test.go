@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"followup/build"
 	"followup/outbox"
 	"io/fs"
 	"os"
@@ -30,7 +31,7 @@ func TestExampleOutbox(t *testing.T) {
 		if err := os.CopyFS(want, os.DirFS(filepath.Join(dir, "outbox"))); err != nil {
 			t.Fatal(err)
 		}
-		_ = os.Remove(filepath.Join(want, cacheFile))
+		_ = os.Remove(filepath.Join(want, build.CacheFile))
 		_ = os.Remove(filepath.Join(want, outbox.LockFile))
 	}
 	wantFiles := readTree(t, want)
@@ -55,7 +56,7 @@ func TestExampleOutbox(t *testing.T) {
 	for name, mt := range modTimes(t, filepath.Join(dir, "outbox")) {
 		// The build's cache is no output: it may be written anew, in the
 		// outbox's own folder.
-		if filepath.Base(name) == cacheFile || filepath.Base(name) == outbox.LockFile || name == filepath.Join(dir, "outbox") {
+		if filepath.Base(name) == build.CacheFile || filepath.Base(name) == outbox.LockFile || name == filepath.Join(dir, "outbox") {
 			continue
 		}
 		if !mt.Equal(before[name]) {
@@ -68,7 +69,7 @@ func readTree(t *testing.T, root string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || d.Name() == cacheFile || d.Name() == outbox.LockFile {
+		if err != nil || d.IsDir() || d.Name() == build.CacheFile || d.Name() == outbox.LockFile {
 			return err // the cache depends on the program's own bytes
 		}
 		rel, _ := filepath.Rel(root, p)

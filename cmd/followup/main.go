@@ -12,7 +12,10 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	"time"
 	_ "time/tzdata" // IANA zones on machines without /usr/share/zoneinfo
+
+	"followup/build"
 )
 
 func main() {
@@ -96,7 +99,19 @@ Examples:
 type globals struct {
 	vault string
 	now   string
+	hooks hooks
 }
+
+// hooks are what tests change of a run; a user never sets them.
+type hooks struct {
+	lockWait time.Duration // how long a build waits for the lock; 0 is lockWait
+	build    build.Options
+	cacheHit func() // called when a build finds nothing changed
+}
+
+// lockWait is how long a build waits for another to finish writing the
+// outbox.
+const lockWait = 3 * time.Second
 
 func (g *globals) register(fs *flag.FlagSet) {
 	fs.StringVar(&g.vault, "vault", g.vault, "the vault `DIR`")
@@ -105,7 +120,12 @@ func (g *globals) register(fs *flag.FlagSet) {
 
 // run is the whole command: main only adds the process around it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	g := &globals{vault: os.Getenv("FOLLOWUP_VAULT")}
+	return runWith(ctx, hooks{}, args, stdin, stdout, stderr)
+}
+
+// runWith is run with the hooks of a test.
+func runWith(ctx context.Context, h hooks, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	g := &globals{vault: os.Getenv("FOLLOWUP_VAULT"), hooks: h}
 	top := flag.NewFlagSet("followup", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	g.register(top)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"followup/build"
 	"followup/calendar"
 	"followup/vault"
 )
@@ -106,7 +107,7 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 	today := calendar.DateOf(now)
 	horizon := today.AddDays(days)
 	rep := statusReport{Now: now.Format(time.RFC3339), Days: days, Overdue: []dueItem{}, Today: []dueItem{}, Upcoming: []dueItem{}}
-	folders := noteFolders(v, nil)
+	folders := build.Folders(v, nil)
 	add := func(it dueItem, day calendar.Date, overdue bool) {
 		switch {
 		case overdue:

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"followup/build"
 	"followup/outbox"
 	"followup/vault"
 )
@@ -95,7 +96,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		}
 	}
 	defer func() { lock.Unlock() }() // the lock held last
-	e, err := newEngine(w)
+	e, err := w.engine()
 	if err != nil {
 		return err
 	}
@@ -110,7 +111,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	reason := "" // what made the next rebuild one of everything
 	// The calendar last published: by which engine, after how many writes.
 	var (
-		publishedBy     *engine
+		publishedBy     *build.Engine
 		publishedWrites int
 	)
 	var said warnings
@@ -119,7 +120,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 		if err != nil {
 			return err
 		}
-		if e.started && !lock.Held(w.root, w.cfg.Outbox) {
+		if e.Started() && !lock.Held(w.root, w.cfg.Outbox) {
 			// The outbox, or its lock, was deleted: take the lock again,
 			// and rebuild everything, as the files are gone.
 			lock.Unlock()
@@ -127,13 +128,13 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 				fmt.Fprintf(stderr, "followup: error: %v\n", err)
 				return nil // tried again at the next change
 			}
-			if e, err = newEngine(w); err != nil {
+			if e, err = w.engine(); err != nil {
 				return err
 			}
 			paths, reason = nil, w.cfg.Outbox+" was deleted"
 		}
-		fresh := !e.started
-		p, err := e.build(ctx, paths, now)
+		fresh := !e.Started()
+		p, err := e.Build(ctx, paths, now)
 		quiet := p != nil && !fresh && len(p.Changed) == 0 && p.Rendered == 0 && p.Sync.Written+p.Sync.Removed == 0
 		if p != nil && !quiet {
 			if fresh {
@@ -149,9 +150,9 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 				reason = ""
 			}
 			fmt.Fprintf(stderr, "followup: %s %s; %s; %s; %s\n", time.Now().Format("15:04:05"), describeChange(p), draftStats(p.Sync), p.Calendar, p.Took.Round(time.Millisecond))
-			if published != nil && e.feed != nil && (e != publishedBy || e.calWrites != publishedWrites) {
-				published(e.feed.Bytes())
-				publishedBy, publishedWrites = e, e.calWrites
+			if data, writes := e.Calendar(); published != nil && data != nil && (e != publishedBy || writes != publishedWrites) {
+				published(data)
+				publishedBy, publishedWrites = e, writes
 			}
 		}
 		if err != nil {
@@ -166,7 +167,7 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	}
 	// What the first save's rebuild would make while the user waits,
 	// made now.
-	e.warm()
+	e.Warm()
 	fmt.Fprintf(stderr, "followup: watching %s (Ctrl-C to stop)\n", w.dir)
 
 	changes := make(chan string, 256)
@@ -279,7 +280,7 @@ func (w warnings) news(ds []vault.Diagnostic, touched map[string]bool) []vault.D
 
 // reloadConfig reads followup.yaml again; when it is good, the engine
 // starts afresh with it.
-func reloadConfig(w *workspace, rep reporter, e **engine) error {
+func reloadConfig(w *workspace, rep reporter, e **build.Engine) error {
 	old := w.cfg
 	if err := w.loadConfig(rep); err != nil {
 		w.cfg = old
@@ -292,7 +293,7 @@ func reloadConfig(w *workspace, rep reporter, e **engine) error {
 		w.cfg = old
 		return fmt.Errorf("outbox: changed to %s while watching %s: stop and start followup again to write there", moved, old.Outbox)
 	}
-	fresh, err := newEngine(w)
+	fresh, err := w.engine()
 	if err != nil {
 		w.cfg = old
 		return err
@@ -303,7 +304,7 @@ func reloadConfig(w *workspace, rep reporter, e **engine) error {
 
 // describeChange says what a rebuild was about: the first paths that
 // changed, and how many notes it read and rendered.
-func describeChange(p *pass) string {
+func describeChange(p *build.Pass) string {
 	what := "nothing changed"
 	switch n := len(p.Changed); {
 	case n == 1:

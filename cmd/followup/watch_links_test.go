@@ -146,7 +146,7 @@ func TestWatchLinkProblems(t *testing.T) {
 // its own writes.)
 func TestWatchedFolders(t *testing.T) {
 	dir := copyExample(t)
-	if _, err := newTestEngine(t, dir).build(context.Background(), nil, engineNow); err != nil {
+	if _, err := newTestEngine(t, dir).Build(context.Background(), nil, engineNow); err != nil {
 		t.Fatal(err)
 	}
 	links := map[string]string{"drafts": "outbox", "linked": "interviews", "interviews/up": "..", "out": t.TempDir()}
@@ -155,7 +155,7 @@ func TestWatchedFolders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	w := newTestEngine(t, dir).w
+	w := testWorkspace(t, dir)
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
 		t.Fatal(err)

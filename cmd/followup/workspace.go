@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -11,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"followup/build"
 	"followup/outbox"
 	"followup/vault"
 )
@@ -136,8 +138,16 @@ func (w *workspace) lockOutbox() (*outbox.Lock, error) {
 	if err := outbox.Check(w.fsys, w.cfg); err != nil {
 		return nil, err
 	}
-	return outbox.TakeLock(w.root, w.cfg.Outbox, lockWait)
+	return outbox.TakeLock(w.root, w.cfg.Outbox, cmp.Or(w.g.hooks.lockWait, lockWait))
 }
+
+// vault is the vault for a build.
+func (w *workspace) vault() build.Vault {
+	return build.Vault{Dir: w.dir, Root: w.root, FS: w.fsys, Config: w.cfg}
+}
+
+// engine opens a build engine on the vault, whose outbox is locked.
+func (w *workspace) engine() (*build.Engine, error) { return build.Open(w.vault(), w.g.hooks.build) }
 
 // requireVault refuses a folder that is no vault, neither followup.yaml
 // nor an interview note in it, before anything is read as notes or

@@ -1,4 +1,16 @@
-package main
+// Package build turns a vault into its outbox and calendar, redoing only
+// what changed. An Engine keeps, note by note, what it read and made, so
+// that a watcher's rebuild reads the notes a save touched, renders the
+// notes that depend on them, writes the drafts whose bytes changed and
+// the calendar when its events did. The cache lets a build in a new
+// process find that nothing changed without reading a note.
+//
+// One build is these steps, each a method below: scan what changed on
+// disk (scan), find the notes that depend on it (dependents), read them
+// (parse), render their drafts and write them (render), remove the drafts
+// no longer wanted (prune), and bring the calendar up to date (calendar).
+// Libraries never print: a build returns a Pass that says what it did.
+package build
 
 import (
 	"cmp"
@@ -7,6 +19,7 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -18,15 +31,35 @@ import (
 	"followup/vault"
 )
 
-// An engine builds the outbox and the calendar of one vault and keeps
+// A Vault is the vault an Engine reads, and where it writes.
+type Vault struct {
+	Dir    string   // on disk, for the cache's quick look at the outputs
+	Root   *os.Root // Dir, through which the outbox is written
+	FS     fs.FS    // Dir, through which notes are read
+	Config *vault.Config
+}
+
+// Options are what tests change of an Engine; the zero value is what the
+// program uses.
+type Options struct {
+	// Chunk, when not 0, is how many notes are rendered before their
+	// drafts are written, instead of 512: tests make it small.
+	Chunk int
+	// RacyWindow, when not 0, replaces racyWindow: tests make it
+	// negative to see what a cache trusted.
+	RacyWindow time.Duration
+}
+
+// An Engine builds the outbox and the calendar of one vault and keeps
 // what it made, note by note, so that the next build redoes only what
 // changed: the notes whose files changed, the notes that link to a person
 // note that changed or to a name that appeared or went, and every note
-// when the templates change. A change of followup.yaml needs a new engine.
-type engine struct {
-	w   *workspace
-	cfg *vault.Config
-	ob  *outbox.Outbox
+// when the templates change. A change of followup.yaml needs a new Engine.
+type Engine struct {
+	vlt  Vault
+	opts Options
+	cfg  *vault.Config
+	ob   *outbox.Outbox
 	// obDiags are the outbox's problems found on opening it, reported by
 	// the first build.
 	obDiags []vault.Diagnostic
@@ -48,9 +81,6 @@ type engine struct {
 	v       *vault.Vault         // as last assembled
 	// calKnown: the calendar file holds the feed's last pieces.
 	calKnown bool
-	// chunk, when not 0, is how many notes are rendered before their
-	// drafts are written, instead of renderChunk: tests make it small.
-	chunk int
 	// calWrites counts the times the calendar changed, for serve.
 	calWrites int
 	started   bool
@@ -67,11 +97,12 @@ type rendered struct {
 	broken bool // a draft could not be made: the note keeps its outputs
 }
 
-// A pass says what one build did.
-type pass struct {
+// A Pass says what one build did.
+type Pass struct {
 	Changed  []string // vault paths that changed, were added or went
 	Parsed   int
 	Rendered int
+	Notes    int // interview notes in the vault, with errors or not
 	Sync     outbox.SyncStats
 	Calendar string // what became of the calendar
 	Diags    []vault.Diagnostic
@@ -80,29 +111,45 @@ type pass struct {
 	Took     time.Duration
 }
 
-// newEngine opens the outbox of the workspace w, whose configuration is
-// loaded.
-func newEngine(w *workspace) (*engine, error) {
-	ob, obDiags, err := outbox.Open(w.root, w.cfg.Outbox)
+// Open opens the outbox of v, whose configuration is loaded, for an
+// Engine. The caller holds the outbox's lock.
+func Open(v Vault, opts Options) (*Engine, error) {
+	ob, obDiags, err := outbox.Open(v.Root, v.Config.Outbox)
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{
-		w: w, cfg: w.cfg, ob: ob, obDiags: obDiags,
+	e := &Engine{
+		vlt: v, opts: opts, cfg: v.Config, ob: ob, obDiags: obDiags,
 		entries: map[string]vault.Entry{}, links: map[string]string{}, usedBy: map[string]map[string]bool{},
 		renders: map[string]*rendered{}, broken: map[string]bool{}, slugs: map[string]string{},
 	}
 	// Person notes are read through the entries as they are at the time.
-	e.index = vault.NewIndex(nil, func(p string) ([]byte, error) { return vault.ReadEntry(w.fsys, e.entries[p], p) })
-	e.asm = vault.NewAssembler(w.cfg, e.index)
+	e.index = vault.NewIndex(nil, func(p string) ([]byte, error) { return vault.ReadEntry(v.FS, e.entries[p], p) })
+	e.asm = vault.NewAssembler(v.Config, e.index)
 	return e, nil
+}
+
+// Started reports whether the Engine built once already.
+func (e *Engine) Started() bool { return e.started }
+
+// Scanned gives the Engine the vault as scanned already, so that its
+// first build does not scan it again.
+func (e *Engine) Scanned(entries []vault.Entry) { e.scanned = entries }
+
+// Calendar returns the calendar's bytes as last built, nil before the
+// first build, and a number that changes each time they change.
+func (e *Engine) Calendar() ([]byte, int) {
+	if e.feed == nil {
+		return nil, e.calWrites
+	}
+	return e.feed.Bytes(), e.calWrites
 }
 
 // linkUse starts the keys of usedBy that are link keys, not paths.
 const linkUse = "\x00"
 
 // setResult records r as the result of the vault path q; nil forgets it.
-func (e *engine) setResult(q string, r *vault.FileResult) {
+func (e *Engine) setResult(q string, r *vault.FileResult) {
 	use := func(old *vault.FileResult, add bool) {
 		if old == nil {
 			return
@@ -136,7 +183,7 @@ func (e *engine) setResult(q string, r *vault.FileResult) {
 }
 
 // liveIn returns the notes without errors among paths, sorted by path.
-func (e *engine) liveIn(paths map[string]bool) []*vault.Note {
+func (e *Engine) liveIn(paths map[string]bool) []*vault.Note {
 	var notes []*vault.Note
 	for _, q := range slices.Sorted(maps.Keys(paths)) {
 		if n := e.asm.Live(q); n != nil {
@@ -148,7 +195,7 @@ func (e *engine) liveIn(paths map[string]bool) []*vault.Note {
 
 // setRender records r as what became of the drafts of the note at q; nil
 // forgets it.
-func (e *engine) setRender(q string, r *rendered) {
+func (e *Engine) setRender(q string, r *rendered) {
 	if r == nil {
 		delete(e.renders, q)
 	} else {
@@ -163,7 +210,7 @@ func (e *engine) setRender(q string, r *rendered) {
 
 // under returns the paths of the entries that are root or under it, as
 // a new slice.
-func (e *engine) under(root string) []string {
+func (e *Engine) under(root string) []string {
 	var qs []string
 	if _, ok := e.entries[root]; ok {
 		qs = append(qs, root)
@@ -174,36 +221,113 @@ func (e *engine) under(root string) []string {
 	return append(qs, e.paths[lo:hi]...)
 }
 
-// build brings the outbox and the calendar up to date. With paths nil it
+// Build brings the outbox and the calendar up to date. With paths nil it
 // scans the whole vault; otherwise it looks only at those vault paths
 // (files or folders, present or gone), as a watcher reports them.
 //
 // A build stops soon after ctx is done (Ctrl-C): between notes as it reads
 // and renders them, and between chunks as it writes. What it wrote is
 // whole, and in the manifest; the calendar is left as it was. It then
-// returns ctx's error, and the engine is not to be used again.
-func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pass, error) {
+// returns ctx's error, and the Engine is not to be used again.
+func (e *Engine) Build(ctx context.Context, paths []string, now time.Time) (*Pass, error) {
 	start := time.Now()
-	p := &pass{Touched: map[string]bool{}, Started: start}
+	p := &Pass{Touched: map[string]bool{}, Started: start}
 	first := !e.started
 	e.started = true
 
-	// What changed on disk: everything, or what is under the paths given.
-	dirty := map[string]bool{}
-	var gone []string
-	linkKeys := map[string]bool{} // names that appeared or went
+	ch := e.scan(paths)
+	p.Changed = slices.Concat(slices.Sorted(maps.Keys(ch.dirty)), ch.gone)
+	dirty := e.dependents(ch)
+	foldersStale, err := e.parse(ctx, dirty, ch.gone, p)
+	if err != nil {
+		return nil, interrupted(err, nil)
+	}
+	// A watcher's rebuild reports on what it read and rendered, and on the
+	// notes that broke or mended because of it (an id taken, or freed),
+	// which the Assembler adds; the first build reports everything.
+	var shown map[string]bool
+	if !first {
+		shown = p.Touched
+	}
+	v := e.asm.Vault(shown)
+	e.v = v
+	p.Notes = len(v.Notes) + len(v.Failed)
+	// The notes whose drafts and events may change: those read, or that
+	// broke or mended.
+	fresh := v.Notes
+	if !first {
+		fresh = e.liveIn(p.Touched)
+	}
+	tmplChanged := e.templates(first, p)
+	if foldersStale {
+		e.folders = Folders(v, e.slugs)
+	}
+
+	var errs []error
+	toRender := e.toRender(first, tmplChanged, foldersStale, fresh, p)
+	written, syncDiags, err := e.render(ctx, toRender, p)
+	if err != nil {
+		// The chunks before are written: the manifest must say so.
+		return nil, interrupted(err, e.ob.Close())
+	}
+	errs = append(errs, written...)
+	keep := v.Keep()
+	for q := range e.broken {
+		keep[q] = true
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, interrupted(err, e.ob.Close())
+	}
+	ds, err := e.prune(first, toRender, ch.gone, keep, p)
+	syncDiags = append(syncDiags, ds...)
+	errs = append(errs, err)
+
+	calDiags, err := e.calendar(first, fresh, ch.gone, keep, now, p)
+	if e.feed == nil {
+		// The drafts are written: the manifest must say so.
+		return nil, errors.Join(append(errs, err, e.ob.Close())...)
+	}
+	errs = append(errs, err)
+
+	reported := v.Notes
+	if !first {
+		reported = e.liveIn(p.Touched) // now with the notes rendered
+	}
+	all := slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
+	if first {
+		all = append(all, e.obDiags...)
+	}
+	for _, n := range reported {
+		all = append(all, e.renders[n.Path].diags...)
+	}
+	p.Diags = vault.Tidy(all, e.cfg)
+	p.Took = time.Since(start)
+	return p, errors.Join(errs...)
+}
+
+// changes are what a scan found changed on disk.
+type changes struct {
+	dirty    map[string]bool // vault paths added or changed
+	gone     []string        // vault paths that went, sorted
+	linkKeys map[string]bool // names that appeared or went
+}
+
+// scan brings the entries up to date: everything, or what is under the
+// paths given.
+func (e *Engine) scan(paths []string) changes {
+	ch := changes{dirty: map[string]bool{}, linkKeys: map[string]bool{}}
 	update := func(q string, en vault.Entry) {
 		was, ok := e.entries[q]
 		switch {
 		case !ok:
 			e.index.Add(q)
-			linkKeys[vault.LinkKey(q)] = true
-			dirty[q] = true
+			ch.linkKeys[vault.LinkKey(q)] = true
+			ch.dirty[q] = true
 			i, _ := slices.BinarySearch(e.paths, q)
 			e.paths = slices.Insert(e.paths, i, q)
-		case was != en:
+		case !was.Same(en):
 			e.index.Forget(q)
-			dirty[q] = true
+			ch.dirty[q] = true
 		}
 		e.entries[q] = en
 		if en.Target != "" {
@@ -213,9 +337,9 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 		}
 	}
 	remove := func(q string) {
-		gone = append(gone, q)
+		ch.gone = append(ch.gone, q)
 		e.index.Remove(q)
-		linkKeys[vault.LinkKey(q)] = true
+		ch.linkKeys[vault.LinkKey(q)] = true
 		delete(e.entries, q)
 		delete(e.links, q)
 		if i, found := slices.BinarySearch(e.paths, q); found {
@@ -225,7 +349,7 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 	if paths == nil {
 		scanned := e.scanned
 		if scanned == nil {
-			scanned = vault.Scan(e.w.fsys, e.cfg)
+			scanned = vault.Scan(e.vlt.FS, e.cfg)
 		}
 		e.scanned = nil
 		fresh := make(map[string]bool, len(scanned))
@@ -252,7 +376,7 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 		}
 		for _, root := range paths {
 			fresh := map[string]vault.Entry{}
-			for _, en := range vault.ScanUnder(e.w.fsys, e.cfg, root) {
+			for _, en := range vault.ScanUnder(e.vlt.FS, e.cfg, root) {
 				fresh[en.Path] = en
 			}
 			for _, q := range e.under(root) {
@@ -265,42 +389,52 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 			}
 		}
 	}
-	slices.Sort(gone)
-	p.Changed = slices.Concat(slices.Sorted(maps.Keys(dirty)), gone)
-	changed := maps.Clone(dirty) // before the notes that link to it join
-	for _, q := range gone {
+	slices.Sort(ch.gone)
+	return ch
+}
+
+// dependents returns the paths to read again: those that changed, and the
+// notes that link to what changed or to a name that appeared or went. It
+// forgets what went.
+func (e *Engine) dependents(ch changes) map[string]bool {
+	dirty := maps.Clone(ch.dirty)
+	changed := maps.Clone(ch.dirty) // before the notes that link to it join
+	for _, q := range ch.gone {
 		changed[q] = true
 		e.setResult(q, nil)
 	}
-	// The notes that link to what changed.
 	for q := range changed {
 		for note := range e.usedBy[q] {
 			dirty[note] = true
 		}
 	}
-	for key := range linkKeys {
+	for key := range ch.linkKeys {
 		for note := range e.usedBy[linkUse+key] {
 			dirty[note] = true
 		}
 	}
+	return dirty
+}
 
-	// Read what changed, on every core.
+// parse reads the paths dirty on every core and records what they say.
+// It reports whether the outbox folders must be named again: they are
+// named by the notes' paths, so they change only when a note appears,
+// goes, or becomes or stops being an interview note.
+func (e *Engine) parse(ctx context.Context, dirty map[string]bool, gone []string, p *Pass) (bool, error) {
 	toParse := slices.Sorted(maps.Keys(dirty))
 	parsed := make([]*vault.FileResult, len(toParse))
 	vault.Parallel(len(toParse), func(i int) {
 		if ctx.Err() == nil {
-			parsed[i] = vault.ParseFile(e.w.fsys, e.entries[toParse[i]], e.cfg, e.index)
+			parsed[i] = vault.ParseFile(e.vlt.FS, e.entries[toParse[i]], e.cfg, e.index)
 		}
 	})
 	if err := ctx.Err(); err != nil {
-		return nil, interrupted(err, nil)
+		return false, err
 	}
-	// Outbox folders are named by the notes' paths: they change only when
-	// a note appears, goes, or becomes or stops being an interview note.
-	foldersStale := e.folders == nil || len(gone) > 0
+	stale := e.folders == nil || len(gone) > 0
 	for _, r := range parsed {
 		if old := e.asm.Result(r.Path); old == nil || old.Interview() != r.Interview() {
-			foldersStale = true
+			stale = true
 		}
 		e.setResult(r.Path, r)
 		p.Touched[r.Path] = true
@@ -309,97 +443,98 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 		}
 	}
 	p.Parsed = len(parsed)
-	// A watcher's rebuild reports on what it read and rendered, and on the
-	// notes that broke or mended because of it (an id taken, or freed),
-	// which the Assembler adds; the first build reports everything.
-	var shown map[string]bool
-	if !first {
-		shown = p.Touched
-	}
-	v := e.asm.Vault(shown)
-	e.v = v
-	// The notes whose drafts and events may change: those read, or that
-	// broke or mended.
-	fresh := v.Notes
-	if !first {
-		fresh = e.liveIn(p.Touched)
-	}
+	return stale, nil
+}
 
-	// Templates: when they change, every draft does.
-	tmpls, tmplDiags := render.LoadTemplates(e.w.fsys, e.cfg.Templates)
-	tmplChanged := !tmpls.Same(e.tmpls)
-	if tmplChanged {
-		if !first {
-			p.Changed = append(p.Changed, e.cfg.Templates+"/")
-		}
-		e.tmpls, e.tmplDiags = tmpls, tmplDiags
-		for _, d := range tmplDiags {
-			p.Touched[d.Path] = true
-		}
+// templates loads the templates and reports whether they changed, when
+// every draft does.
+func (e *Engine) templates(first bool, p *Pass) bool {
+	tmpls, tmplDiags := render.LoadTemplates(e.vlt.FS, e.cfg.Templates)
+	if tmpls.Same(e.tmpls) {
+		return false
 	}
+	if !first {
+		p.Changed = append(p.Changed, e.cfg.Templates+"/")
+	}
+	e.tmpls, e.tmplDiags = tmpls, tmplDiags
+	for _, d := range tmplDiags {
+		p.Touched[d.Path] = true
+	}
+	return true
+}
 
-	// Render the notes whose drafts may have changed.
-	if foldersStale {
-		e.folders = noteFolders(v, e.slugs)
+// toRender returns the notes whose drafts may have changed: fresh, or
+// when the templates or the folders changed, every note the first build
+// or after a template changed, and otherwise each note read, never
+// rendered, or whose folder moved.
+func (e *Engine) toRender(first, tmplChanged, foldersStale bool, fresh []*vault.Note, p *Pass) []*vault.Note {
+	if !tmplChanged && !foldersStale {
+		return fresh
 	}
-	folders := e.folders
-	toRender := fresh
-	if tmplChanged || foldersStale {
-		toRender = nil
-		for _, n := range v.Notes {
-			r := e.renders[n.Path]
-			if first || tmplChanged || p.Touched[n.Path] || r == nil || r.folder != folders[n.Path] {
-				toRender = append(toRender, n)
-			}
+	var notes []*vault.Note
+	for _, n := range e.v.Notes {
+		r := e.renders[n.Path]
+		if first || tmplChanged || p.Touched[n.Path] || r == nil || r.folder != e.folders[n.Path] {
+			notes = append(notes, n)
 		}
 	}
-	// In chunks, so that the drafts in memory at once stay few: a
-	// chunk is written before the next is rendered.
-	scope := map[string]bool{}
+	return notes
+}
+
+// render renders the drafts of notes and writes them, in chunks, so
+// that the drafts in memory at once stay few: a chunk is written before
+// the next is rendered. It returns the errors of writing, and ctx's
+// error when it stopped.
+func (e *Engine) render(ctx context.Context, notes []*vault.Note, p *Pass) ([]error, []vault.Diagnostic, error) {
 	var (
-		errs      []error
-		syncDiags []vault.Diagnostic
+		errs  []error
+		diags []vault.Diagnostic
 	)
-	size := cmp.Or(e.chunk, renderChunk)
-	for start := 0; start < len(toRender); start += size {
-		chunk := toRender[start:min(start+size, len(toRender))]
+	size := cmp.Or(e.opts.Chunk, renderChunk)
+	for start := 0; start < len(notes); start += size {
+		chunk := notes[start:min(start+size, len(notes))]
 		out := make([][]outbox.File, len(chunk))
 		renders := make([]*rendered, len(chunk))
 		vault.Parallel(len(chunk), func(i int) {
 			if ctx.Err() == nil {
 				n := chunk[i]
-				renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, folders[n.Path])
+				renders[i], out[i] = renderNote(e.tmpls, e.cfg, n, e.folders[n.Path])
 			}
 		})
 		if err := ctx.Err(); err != nil {
-			// The chunks before are written: the manifest must say so.
-			return nil, interrupted(err, e.ob.Close())
+			return nil, nil, err
 		}
 		var files []outbox.File
 		for i, n := range chunk {
 			e.setRender(n.Path, renders[i])
 			files = append(files, out[i]...)
-			scope[n.Path] = true
 			p.Touched[n.Path] = true
 		}
 		st, ds, err := e.ob.Put(files)
 		p.Sync.Written += st.Written
 		p.Sync.Unchanged += st.Unchanged
 		p.Sync.Kept += st.Kept
-		syncDiags = append(syncDiags, ds...)
+		diags = append(diags, ds...)
 		errs = append(errs, err)
 	}
+	p.Rendered = len(notes)
+	return errs, diags, nil
+}
+
+// prune removes the drafts no longer wanted: of the notes rendered or
+// gone (every note, the first build, as the outbox may hold drafts of
+// notes deleted since), but those of notes in keep.
+func (e *Engine) prune(first bool, rendered []*vault.Note, gone []string, keep map[string]bool, p *Pass) ([]vault.Diagnostic, error) {
+	scope := make([]string, 0, len(rendered)+len(gone)) // not nil: nil is every note
+	for _, n := range rendered {
+		scope = append(scope, n.Path)
+	}
 	for _, q := range gone {
-		scope[q] = true
+		scope = append(scope, q)
 		e.setRender(q, nil)
 	}
-	p.Rendered = len(toRender)
-	keep := v.Keep()
-	for q := range e.broken {
-		keep[q] = true
-	}
 	wanted := map[string]bool{}
-	for q := range scope {
+	for _, q := range scope {
 		if r := e.renders[q]; r != nil {
 			for _, name := range r.files {
 				wanted[name] = true
@@ -407,33 +542,32 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 		}
 	}
 	if first {
+		scope = nil
 		for _, r := range e.renders {
 			for _, name := range r.files {
 				wanted[name] = true
 			}
 		}
 	}
-	inScope := slices.AppendSeq(make([]string, 0, len(scope)), maps.Keys(scope)) // not nil: nil is every note
-	if first {
-		inScope = nil // every note: the outbox may hold drafts of notes deleted since
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, interrupted(err, e.ob.Close())
-	}
-	st, ds, err := e.ob.Prune(func(name string) bool { return wanted[name] }, inScope, keep)
+	st, ds, err := e.ob.Prune(func(name string) bool { return wanted[name] }, scope, keep)
 	p.Sync.Removed += st.Removed
 	p.Sync.Kept += st.Kept
-	syncDiags = append(syncDiags, ds...)
-	errs = append(errs, err)
+	return ds, err
+}
 
-	// The calendar: the events of the notes that changed.
-	var calDiags []vault.Diagnostic
+// calendar brings the calendar's events of the notes fresh and gone up
+// to date (every note's, the first build), writes it when its bytes
+// changed, and then the manifest, whatever failed before: it must know
+// every file that was written.
+func (e *Engine) calendar(first bool, fresh []*vault.Note, gone []string, keep map[string]bool, now time.Time, p *Pass) ([]vault.Diagnostic, error) {
+	var diags []vault.Diagnostic
 	if e.feed == nil {
-		if calDiags, err = e.openFeed(); err != nil {
-			// The drafts are written: the manifest must say so.
-			return nil, errors.Join(append(errs, err, e.ob.Close())...)
+		var err error
+		if diags, err = e.openFeed(); err != nil {
+			return nil, err
 		}
 	}
+	var errs []error
 	if err := e.feed.SetNotes(fresh, now); err != nil {
 		errs = append(errs, err)
 	}
@@ -441,31 +575,15 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 		e.feed.Drop(q)
 	}
 	if first {
-		live := make([]string, 0, len(v.Notes)+len(keep))
-		for _, n := range v.Notes {
+		live := make([]string, 0, len(e.v.Notes)+len(keep))
+		for _, n := range e.v.Notes {
 			live = append(live, n.Path)
 		}
 		e.feed.Retain(append(live, slices.Collect(maps.Keys(keep))...))
 	}
-	// The manifest is saved whatever failed: it must know every file
-	// that was written.
+	var err error
 	p.Calendar, err = e.writeCalendar()
-	errs = append(errs, err)
-
-	reported := v.Notes
-	if !first {
-		reported = e.liveIn(p.Touched) // now with the notes rendered
-	}
-	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
-	if first {
-		ds = append(ds, e.obDiags...)
-	}
-	for _, n := range reported {
-		ds = append(ds, e.renders[n.Path].diags...)
-	}
-	p.Diags = tidyDiagnostics(ds, e.cfg)
-	p.Took = time.Since(start)
-	return p, errors.Join(errs...)
+	return diags, errors.Join(append(errs, err)...)
 }
 
 // interrupted is the error of a build stopped by ctx's err, after the
@@ -476,7 +594,7 @@ func interrupted(err, saveErr error) error {
 
 // openFeed starts the calendar from the file last written, and says so
 // when that file is not what the tool wrote.
-func (e *engine) openFeed() ([]vault.Diagnostic, error) {
+func (e *Engine) openFeed() ([]vault.Diagnostic, error) {
 	name := e.cfg.Calendar.File
 	prev, readErr := e.ob.Read(name)
 	if outbox.IsLink(readErr) {
@@ -512,10 +630,10 @@ func (e *engine) openFeed() ([]vault.Diagnostic, error) {
 	return nil, nil
 }
 
-// warm makes what a watcher's first rebuild needs and a build that wrote
+// Warm makes what a watcher's first rebuild needs and a build that wrote
 // nothing did not make: the manifest's encoding and index, the
 // calendar's hash.
-func (e *engine) warm() {
+func (e *Engine) Warm() {
 	e.ob.Warm()
 	if e.feed != nil {
 		e.feed.Pieces()
@@ -525,7 +643,7 @@ func (e *engine) warm() {
 
 // writeCalendar writes the calendar when its bytes changed, and then the
 // manifest, and says what became of the calendar.
-func (e *engine) writeCalendar() (string, error) {
+func (e *Engine) writeCalendar() (string, error) {
 	name := e.cfg.Calendar.File
 	pieces, changed := e.feed.Pieces()
 	state := "unchanged"
@@ -558,7 +676,7 @@ func (e *engine) writeCalendar() (string, error) {
 	if err != nil {
 		return e.ob.Path(name) + " not written", err
 	}
-	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, plural(e.feed.Len(), "event")), nil
+	return fmt.Sprintf("%s %s (%s)", e.ob.Path(name), state, events(e.feed.Len())), nil
 }
 
 // renderChunk is how many notes are rendered before their drafts are
@@ -597,11 +715,11 @@ func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folde
 	return r, files
 }
 
-// noteFolders names the outbox folder of every interview note after its
+// Folders names the outbox folder of every interview note after its
 // file name; when two notes in different folders share a name, the second
 // by path gets NAME-2. Notes with errors count too, so that a note that
 // breaks does not move another's folder.
-func noteFolders(v *vault.Vault, slugs map[string]string) map[string]string {
+func Folders(v *vault.Vault, slugs map[string]string) map[string]string {
 	paths := slices.Clone(v.Failed)
 	for _, n := range v.Notes {
 		paths = append(paths, n.Path)
@@ -625,4 +743,28 @@ func noteFolders(v *vault.Vault, slugs map[string]string) map[string]string {
 		folders[p] = name
 	}
 	return folders
+}
+
+func events(n int) string {
+	if n == 1 {
+		return "1 event"
+	}
+	return fmt.Sprintf("%d events", n)
+}
+
+// Proofread renders the drafts of every note of v in memory, on every
+// core, adding their problems to v's diagnostics: what check reports
+// without writing anything.
+func Proofread(fsys fs.FS, v *vault.Vault) {
+	tmpls, diags := render.LoadTemplates(fsys, v.Config.Templates)
+	v.Diagnostics = append(v.Diagnostics, diags...)
+	folders := Folders(v, nil)
+	renders := make([]*rendered, len(v.Notes))
+	vault.Parallel(len(v.Notes), func(i int) {
+		n := v.Notes[i]
+		renders[i], _ = renderNote(tmpls, v.Config, n, folders[n.Path])
+	})
+	for _, r := range renders {
+		v.Diagnostics = append(v.Diagnostics, r.diags...)
+	}
 }

@@ -1,7 +1,8 @@
-package main
+package build
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
@@ -21,25 +22,22 @@ import (
 	"followup/vault"
 )
 
-// cacheFile is where build keeps, in the outbox, what it needs to find
+// CacheFile is where build keeps, in the outbox, what it needs to find
 // next time that nothing changed: the version of every note (size and
 // modification time), of every file it wrote, and the problems it
 // reported. When everything is as it was, a build reads no note and
 // writes nothing. It is no output: it is not in the manifest, and any run
 // may delete it.
-const cacheFile = ".followup-cache"
+const CacheFile = ".followup-cache"
 
-// cacheHits counts the builds that found nothing changed, for tests.
-var cacheHits atomic.Int64
-
-// racyWindow is more than the granularity of file systems' clocks. A
-// variable for tests.
-var racyWindow = 50 * time.Millisecond
+// racyWindow is more than the granularity of file systems' clocks.
+const racyWindow = 50 * time.Millisecond
 
 // cacheVersion changes whenever what the cache holds changes meaning.
 const cacheVersion = 1
 
-type buildCache struct {
+// A Cache is what the last build recorded, found still true.
+type Cache struct {
 	Version int
 	Key     string // the tool, followup.yaml, the templates, the local zone
 	Entries []vault.Entry
@@ -51,10 +49,10 @@ type buildCache struct {
 	Events  int
 }
 
-// cacheKey identifies what, besides the notes, decides a build's outputs:
+// CacheKey identifies what, besides the notes, decides a build's outputs:
 // the program itself, followup.yaml, the templates, and the local time
 // zone (the default zone).
-func cacheKey(w *workspace) string {
+func CacheKey(fsys fs.FS, cfg *vault.Config) string {
 	h := sha256.New()
 	h.Write([]byte{cacheVersion})
 	// The program: how it was built, and its file's version. Reading all
@@ -67,25 +65,25 @@ func cacheKey(w *workspace) string {
 			fmt.Fprintf(h, "\x00%s\x00%d\x00%d\x00", exe, info.Size(), info.ModTime().UnixNano())
 		}
 	}
-	cfg, _ := fs.ReadFile(w.fsys, vault.ConfigFile)
-	h.Write(cfg)
+	data, _ := fs.ReadFile(fsys, vault.ConfigFile)
+	h.Write(data)
 	h.Write([]byte{0})
 	h.Write([]byte(time.Local.String() + "\x00" + os.Getenv("TZ") + "\x00"))
-	tmpls, _ := render.LoadTemplates(w.fsys, w.cfg.Templates)
+	tmpls, _ := render.LoadTemplates(fsys, cfg.Templates)
 	h.Write([]byte(tmpls.Key()))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// loadCache returns the cache of the last build when nothing it records
-// changed since: the same key, the same notes (entries returns them, as
-// scanned meanwhile), and every output as it was written. Otherwise it
-// returns nil.
-func loadCache(w *workspace, key string, entries func() []vault.Entry) *buildCache {
-	data, err := w.root.ReadFile(path.Join(w.cfg.Outbox, cacheFile))
+// LoadCache returns the cache of the last build of v when nothing it
+// records changed since: the same key, the same notes (entries returns
+// them, as scanned meanwhile), and every output as it was written.
+// Otherwise it returns nil.
+func LoadCache(v Vault, key string, entries func() []vault.Entry) *Cache {
+	data, err := v.Root.ReadFile(path.Join(v.Config.Outbox, CacheFile))
 	if err != nil {
 		return nil
 	}
-	var c buildCache
+	var c Cache
 	if gob.NewDecoder(bytes.NewReader(data)).Decode(&c) != nil || c.Version != cacheVersion || c.Key != key {
 		return nil
 	}
@@ -98,30 +96,23 @@ func loadCache(w *workspace, key string, entries func() []vault.Entry) *buildCac
 		}
 		names = append(names, name)
 	}
-	stats := statOutputs(w, names)
+	stats := statOutputs(v, names)
 	for i, name := range names {
 		if stats[i] == nil || *stats[i] != c.Outputs[name] {
 			return nil
 		}
 	}
-	if !slices.EqualFunc(c.Entries, entries(), sameEntry) {
+	if !slices.EqualFunc(c.Entries, entries(), vault.Entry.Same) {
 		return nil
 	}
 	return &c
 }
 
-func sameEntry(a, b vault.Entry) bool {
-	if a.Path != b.Path || a.Target != b.Target || a.Stat != b.Stat || (a.Err == nil) != (b.Err == nil) {
-		return false
-	}
-	return a.Err == nil || *a.Err == *b.Err
-}
-
 // statOutputs returns the Stat of each outbox file named, nil for one that
 // cannot be read, on every core: there are tens of thousands of them.
-func statOutputs(w *workspace, names []string) []*vault.Stat {
+func statOutputs(v Vault, names []string) []*vault.Stat {
 	stats := make([]*vault.Stat, len(names))
-	dir := filepath.Join(w.dir, filepath.FromSlash(w.cfg.Outbox))
+	dir := filepath.Join(v.Dir, filepath.FromSlash(v.Config.Outbox))
 	vault.Parallel(len(names), func(i int) {
 		if info, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(names[i]))); err == nil && info.Mode().IsRegular() {
 			st := vault.StatOf(info)
@@ -131,15 +122,15 @@ func statOutputs(w *workspace, names []string) []*vault.Stat {
 	return stats
 }
 
-// saveCache records a build for the next one. A build that kept a file
-// edited by hand, or failed to write, records nothing: the next build must
-// look again, and say so again.
-func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
+// SaveCache records the build p for the next one. A build that kept a
+// file edited by hand, or failed to write, records nothing: the next
+// build must look again, and say so again.
+func (e *Engine) SaveCache(key string, p *Pass, failed bool) {
 	if failed || p.Sync.Kept > 0 || slices.ContainsFunc(p.Diags, func(d vault.Diagnostic) bool { return d.Code == vault.CodeEditedOutput }) {
-		e.ob.RemoveState(cacheFile)
+		e.ob.RemoveState(CacheFile)
 		return
 	}
-	c := buildCache{Version: cacheVersion, Key: key, Outputs: map[string]vault.Stat{}, Notes: len(e.v.Notes) + len(e.v.Failed), Events: e.feed.Len()}
+	c := Cache{Version: cacheVersion, Key: key, Outputs: map[string]vault.Stat{}, Notes: len(e.v.Notes) + len(e.v.Failed), Events: e.feed.Len()}
 	for _, q := range slices.Sorted(maps.Keys(e.entries)) {
 		c.Entries = append(c.Entries, e.entries[q])
 	}
@@ -147,10 +138,11 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 	// may change again without its size or time changing. Such a note
 	// makes the cache useless: it may have been saved while the build
 	// read it.
-	racy := func(st vault.Stat, since time.Time) bool { return st.ModTime >= since.Add(-racyWindow).UnixNano() }
+	window := cmp.Or(e.opts.RacyWindow, racyWindow)
+	racy := func(st vault.Stat, since time.Time) bool { return st.ModTime >= since.Add(-window).UnixNano() }
 	for _, en := range c.Entries {
 		if racy(en.Stat, p.Started) {
-			e.ob.RemoveState(cacheFile)
+			e.ob.RemoveState(CacheFile)
 			return
 		}
 	}
@@ -162,11 +154,11 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 	// reads back none of the files it wrote.
 	names := append(e.ob.Names(), outbox.ManifestFile)
 	statted := time.Now()
-	stats := statOutputs(w, names)
+	stats := statOutputs(e.vlt, names)
 	var verify []string
 	for i, name := range names {
 		if stats[i] == nil {
-			e.ob.RemoveState(cacheFile)
+			e.ob.RemoveState(CacheFile)
 			return
 		}
 		st := *stats[i]
@@ -186,7 +178,7 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 		}
 	})
 	if foreign.Load() {
-		e.ob.RemoveState(cacheFile)
+		e.ob.RemoveState(CacheFile)
 		return
 	}
 	c.Drafts = p.Sync.Written + p.Sync.Unchanged // what a build says it wrote or found unchanged
@@ -197,7 +189,7 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 	})
 	c.Dues = e.v.Dues()
 	var buf bytes.Buffer
-	if gob.NewEncoder(&buf).Encode(&c) != nil || e.ob.WriteState(cacheFile, buf.Bytes()) != nil {
-		e.ob.RemoveState(cacheFile)
+	if gob.NewEncoder(&buf).Encode(&c) != nil || e.ob.WriteState(CacheFile, buf.Bytes()) != nil {
+		e.ob.RemoveState(CacheFile)
 	}
 }
