@@ -7,17 +7,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"maps"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/emersion/go-ical"
-
-	"followup/vault"
 )
 
 // ProductID is the calendar's PRODID: fixed, so that the same notes give
@@ -36,47 +31,6 @@ func Ours(data []byte) bool {
 // propNote holds an opaque hash of the note's path, so that a later build
 // can keep the events of a note that cannot be read for now.
 const propNote = "X-FOLLOWUP-NOTE"
-
-// Options are what Build needs besides the notes.
-type Options struct {
-	Now      time.Time // DTSTAMP and LAST-MODIFIED of new and changed events
-	Previous []byte    // the calendar file as last written, or nil
-}
-
-// A Result is a built calendar.
-type Result struct {
-	Data   []byte
-	Events int
-	// PreviousUnreadable says that Options.Previous could not be parsed, so
-	// nothing was carried over from it.
-	PreviousUnreadable bool
-}
-
-// Build encodes the calendar of v. Events of notes with errors, and of
-// files that are not interview notes for now (v.Keep), are carried over
-// from the previous file, and so are the DTSTAMP, LAST-MODIFIED and
-// SEQUENCE of every event that did not change; a changed event gets
-// opt.Now and SEQUENCE+1.
-func Build(v *vault.Vault, opt Options) (Result, error) {
-	var res Result
-	f, err := NewFeed(v.Config, opt.Previous)
-	if errors.Is(err, errPrevious) {
-		res.PreviousUnreadable = true
-	} else if err != nil {
-		return res, err
-	}
-	live := slices.Collect(maps.Keys(v.Keep()))
-	if err := f.SetNotes(v.Notes, opt.Now); err != nil {
-		return res, err
-	}
-	for _, n := range v.Notes {
-		live = append(live, n.Path)
-	}
-	f.Retain(live)
-	res.Events = f.Len()
-	res.Data = f.Bytes()
-	return res, nil
-}
 
 // eventComponent encodes e as a VEVENT without its DTSTAMP, LAST-MODIFIED
 // and SEQUENCE, which stamp adds.

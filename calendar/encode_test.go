@@ -41,7 +41,7 @@ func exampleVault(t *testing.T) *vault.Vault {
 // TestExampleVaultGolden compares the example vault's calendar with
 // testdata/example-vault.ics (go test -update rewrites it).
 func TestExampleVaultGolden(t *testing.T) {
-	res, err := Build(exampleVault(t), Options{Now: now})
+	res, err := whole(exampleVault(t), Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestExampleVaultGolden(t *testing.T) {
 // summary and UID against the schedule.
 func TestParsedByAnotherClient(t *testing.T) {
 	v := exampleVault(t)
-	res, err := Build(v, Options{Now: now})
+	res, err := whole(v, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestLines(t *testing.T) {
 	v := exampleVault(t)
 	v.Config.Calendar.Details = vault.DetailsFull
 	v.Config.ObsidianVault = "Job Search – Zoë's vault"
-	res, err := Build(v, Options{Now: now})
+	res, err := whole(v, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,11 +178,11 @@ func TestFolder(t *testing.T) {
 // rebuild carries DTSTAMP, LAST-MODIFIED and SEQUENCE over.
 func TestStable(t *testing.T) {
 	v := exampleVault(t)
-	first, err := Build(v, Options{Now: now})
+	first, err := whole(v, Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := Build(exampleVault(t), Options{Now: now.Add(48 * time.Hour), Previous: first.Data})
+	second, err := whole(exampleVault(t), Options{Now: now.Add(48 * time.Hour), Previous: first.Data})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func build(t *testing.T, fsys fstest.MapFS, at time.Time, prev []byte) Result {
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
-	res, err := Build(vault.Open(fsys, cfg), Options{Now: at, Previous: prev})
+	res, err := whole(vault.Open(fsys, cfg), Options{Now: at, Previous: prev})
 	if err != nil {
 		t.Fatal(err)
 	}

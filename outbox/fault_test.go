@@ -110,7 +110,7 @@ func TestKilledMidBuild(t *testing.T) {
 	for k := 1; k <= len(v2)+1; k++ {
 		dir := t.TempDir()
 		ob := openTestOutbox(t, dir)
-		if _, _, err := ob.Sync(v1, nil, nil); err != nil {
+		if _, _, err := syncFiles(ob, v1, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := ob.Close(); err != nil {
@@ -119,7 +119,7 @@ func TestKilledMidBuild(t *testing.T) {
 
 		ob = openTestOutbox(t, dir)
 		ob.fault = killAt("rename", k)
-		_, _, err := ob.Sync(v2, nil, nil)
+		_, _, err := syncFiles(ob, v2, nil, nil)
 		if k <= len(v2) && !errors.Is(err, errKilled) {
 			t.Fatalf("kill at rename %d: Sync said %v", k, err)
 		}
@@ -137,7 +137,7 @@ func TestKilledMidBuild(t *testing.T) {
 
 		// The next build, whole.
 		ob = openTestOutbox(t, dir)
-		st, diags, err := ob.Sync(v2, nil, nil)
+		st, diags, err := syncFiles(ob, v2, nil, nil)
 		if err != nil || len(diags) > 0 || st.Kept > 0 {
 			t.Fatalf("kill at %d, then a build: %v %v %+v", k, err, diags, st)
 		}
@@ -180,7 +180,7 @@ func TestFullDisk(t *testing.T) {
 	dir := t.TempDir()
 	ob := openTestOutbox(t, dir)
 	v1 := draftFiles(1)
-	if _, _, err := ob.Sync(v1, nil, nil); err != nil {
+	if _, _, err := syncFiles(ob, v1, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := ob.Close(); err != nil {
@@ -193,7 +193,7 @@ func TestFullDisk(t *testing.T) {
 		}
 		return nil
 	}
-	_, _, err := ob.Sync(draftFiles(2), nil, nil)
+	_, _, err := syncFiles(ob, draftFiles(2), nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "cannot write outbox/note-0/jane-doe.eml") {
 		t.Fatalf("Sync on a full disk: %v", err)
 	}
@@ -239,7 +239,7 @@ func TestCloseWith(t *testing.T) {
 		if _, err := ob.Write("calendar.ics", old); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := ob.Sync(draftFiles(1), nil, nil); err != nil {
+		if _, _, err := syncFiles(ob, draftFiles(1), nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := ob.Close(); err != nil {
@@ -298,7 +298,7 @@ func TestKilledBuildThenChange(t *testing.T) {
 	for k := 1; k <= len(v2); k++ {
 		dir := t.TempDir()
 		ob := openTestOutbox(t, dir)
-		if _, _, err := ob.Sync(v1, nil, nil); err != nil {
+		if _, _, err := syncFiles(ob, v1, nil, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := ob.Close(); err != nil {
@@ -306,7 +306,7 @@ func TestKilledBuildThenChange(t *testing.T) {
 		}
 		ob = openTestOutbox(t, dir)
 		ob.fault = killAt("rename", k)
-		if _, _, err := ob.Sync(v2, nil, nil); !errors.Is(err, errKilled) {
+		if _, _, err := syncFiles(ob, v2, nil, nil); !errors.Is(err, errKilled) {
 			t.Fatalf("kill at rename %d: Sync said %v", k, err)
 		}
 		// The user edits a draft the killed build had written, if any.
@@ -319,7 +319,7 @@ func TestKilledBuildThenChange(t *testing.T) {
 		}
 
 		ob = openTestOutbox(t, dir)
-		st, diags, err := ob.Sync(v3, nil, nil)
+		st, diags, err := syncFiles(ob, v3, nil, nil)
 		if err != nil {
 			t.Fatalf("kill at %d, then a build: %v", k, err)
 		}
@@ -373,7 +373,7 @@ func TestJournalNamesOnlyOutputs(t *testing.T) {
 	if ob.Listed("../followup.yaml") {
 		t.Fatal("a journal line outside the outbox was taken")
 	}
-	if _, _, err := ob.Sync(nil, nil, nil); err != nil {
+	if _, _, err := syncFiles(ob, nil, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got, err := os.ReadFile(filepath.Join(dir, "followup.yaml")); err != nil || !bytes.Equal(got, secret) {
@@ -468,7 +468,7 @@ func TestPruneKeepsNotes(t *testing.T) {
 		t.Fatal(err)
 	}
 	ob := openTestOutbox(t, dir)
-	st, diags, err := ob.Sync(nil, nil, nil)
+	st, diags, err := syncFiles(ob, nil, nil, nil)
 	if err != nil || st.Removed != 0 || st.Kept != 1 || len(diags) != 1 {
 		t.Fatalf("Sync: %+v %v %v", st, diags, err)
 	}

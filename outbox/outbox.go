@@ -334,29 +334,7 @@ type SyncStats struct {
 	Written, Unchanged, Removed, Kept int
 }
 
-// Sync makes the outbox hold files, by the rules of SPEC: a file is
-// written when its bytes change; one the tool did not write, or that was
-// edited since, is never overwritten or removed, and a warning says so,
-// and the other files of its draft are left as they are too, so that the
-// .eml never says something else than the edited .md; a generated file no
-// longer wanted is removed, unless it comes from a note in keep (a note
-// with errors keeps its drafts until it is fixed). A file that cannot be
-// written does not stop the others: the errors are returned together.
-//
-// Only the files of notes in scope are considered for removal; a nil scope
-// is every note.
-func (o *Outbox) Sync(files []File, scope []string, keep map[string]bool) (SyncStats, []vault.Diagnostic, error) {
-	st, diags, err := o.Put(files)
-	wanted := map[string]bool{}
-	for _, f := range files {
-		wanted[f.Name] = true
-	}
-	pst, pdiags, perr := o.Prune(func(name string) bool { return wanted[name] }, scope, keep)
-	st.Removed, st.Kept = pst.Removed, st.Kept+pst.Kept
-	return st, append(diags, pdiags...), errors.Join(err, perr)
-}
-
-// Put writes files, the first half of Sync: each folder on its own,
+// Put writes files: each folder on its own,
 // folders in parallel (the files of a draft share a folder).
 func (o *Outbox) Put(files []File) (SyncStats, []vault.Diagnostic, error) {
 	var (
@@ -614,7 +592,7 @@ func prepareIn(d *os.Root, name string, data [][]byte, fault func(step, name str
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
-	if err != nil && !errors.Is(err, errKilled) {
+	if err != nil && !killed(err) {
 		_ = d.Remove(tmp)
 	}
 	return tmp, st, err
@@ -630,7 +608,7 @@ func commitIn(d *os.Root, tmp, name string, fault func(step, name string) error)
 	if err == nil {
 		err = d.Rename(tmp, name)
 	}
-	if err != nil && !errors.Is(err, errKilled) {
+	if err != nil && !killed(err) {
 		_ = d.Remove(tmp)
 	}
 	return err
@@ -654,9 +632,13 @@ func (o *Outbox) Written(name string) (vault.Stat, bool) {
 	return st, ok
 }
 
-// errKilled is what a test's fault returns to stand for the process
-// killed at that point: nothing more happens, not even cleaning up.
-var errKilled = errors.New("killed")
+// killed reports whether err, from a test's fault hook, stands for the
+// process killed at that point: nothing more happens, not even cleaning
+// up.
+func killed(err error) bool {
+	var k interface{ Killed() bool }
+	return errors.As(err, &k) && k.Killed()
+}
 
 func sortedKeys(m map[string]entry) []string {
 	keys := make([]string, 0, len(m))

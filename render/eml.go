@@ -14,13 +14,13 @@ import (
 	"followup/vault"
 )
 
-// EML renders the draft as an e-mail draft: multipart/alternative with
+// message renders the draft as an e-mail draft: multipart/alternative with
 // the Markdown as text/plain and its HTML as text/html, From the
 // candidate, To the interviewer (left out when unknown), Subject and
 // X-Unsent: 1, which mail clients read as "open as a draft". There is no
 // Date and no Message-ID: the client adds them when the mail is sent.
 // The same draft always gives the same bytes.
-func (d Draft) EML(cfg *vault.Config) ([]byte, error) {
+func (d Draft) message(cfg *vault.Config) ([]byte, error) {
 	body, err := d.BodyHTML()
 	if err != nil {
 		return nil, err

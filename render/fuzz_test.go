@@ -44,7 +44,7 @@ func FuzzEML(f *testing.F) {
 		}
 		cfg := vault.DefaultConfig(time.UTC)
 		cfg.Candidate = vault.Candidate{Name: candidate, Email: "alex@example.com"}
-		eml, err := d.EML(cfg)
+		eml, err := d.message(cfg)
 		if err != nil {
 			return // refused, not broken
 		}

@@ -122,7 +122,7 @@ func golden(path string, got []byte, t *testing.T) {
 // did not write it.
 func TestEMLParses(t *testing.T) {
 	drafts, _, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
-	eml, err := drafts[0].EML(cfg)
+	eml, err := drafts[0].message(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +214,7 @@ func TestHeaderInjection(t *testing.T) {
 	}
 	cfg := vault.DefaultConfig(time.UTC)
 	cfg.Candidate = vault.Candidate{Name: "Alex\x00\nCc: x@example.com", Email: "alex@example.com"}
-	eml, err := d.EML(cfg)
+	eml, err := d.message(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
