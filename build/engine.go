@@ -703,7 +703,7 @@ func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folde
 		if err != nil {
 			r.broken = true
 			r.diags = append(r.diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Error,
-				Code: render.CodeTemplate, Message: fmt.Sprintf("cannot render the draft for %s: %v", d.To.Name, err)})
+				Code: vault.CodeTemplate, Message: fmt.Sprintf("cannot render the draft for %s: %v", d.To.Name, err)})
 			continue
 		}
 		group := folder + "/" + d.Name

@@ -134,7 +134,7 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan,
 	make := func(kind Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData, due time.Time) {
 		tmpl, err := t.get(tmplName)
 		if err != nil {
-			diags = append(diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Warning, Code: CodeTemplate,
+			diags = append(diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeTemplate,
 				Message: fmt.Sprintf("no %s draft for %s: %v", kind, to.Name, err)})
 			return
 		}

@@ -22,7 +22,7 @@ import (
 func formLetters(n *vault.Note, drafts []Draft) ([]vault.Diagnostic, map[*vault.Interviewer]bool) {
 	var ds []vault.Diagnostic
 	warn := func(p vault.Pos, msg string) {
-		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: p.Line, Col: p.Col, Severity: vault.Warning, Code: CodeFormLetter, Message: msg})
+		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: p.Line, Col: p.Col, Severity: vault.Warning, Code: vault.CodeFormLetter, Message: msg})
 	}
 	ivs := n.Interviewers
 	bare := map[*vault.Interviewer]bool{}
@@ -138,7 +138,7 @@ func sameDrafts(n *vault.Note, drafts []Draft, warned map[*vault.Interviewer]boo
 			// draft does not show: the template leaves it out.
 			advice = "the template leaves out their personal parts, so write {{ .Personal }} in it"
 		}
-		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: at.Line, Col: at.Col, Severity: vault.Warning, Code: CodeFormLetter,
+		ds = append(ds, vault.Diagnostic{Path: n.Path, Line: at.Line, Col: at.Col, Severity: vault.Warning, Code: vault.CodeFormLetter,
 			Message: fmt.Sprintf("the note to %s is the same as the one to %s (line %d) but for the names: %s",
 				d.To.Name, other.Name, placeOf(other).Line, advice)})
 	}

@@ -109,7 +109,7 @@ func FuzzProofreadText(f *testing.F) {
 			if fd.off < 0 || fd.n < 0 || fd.off+fd.n > len(text) {
 				t.Fatalf("%q: finding %+v out of the text", text, fd)
 			}
-			if fd.what != "" && fd.code != CodeTone && fd.code != CodeSpelling && text[fd.off:fd.off+fd.n] != fd.what {
+			if fd.what != "" && fd.code != vault.CodeTone && fd.code != vault.CodeSpelling && text[fd.off:fd.off+fd.n] != fd.what {
 				t.Fatalf("%q: finding %+v names %q", text, fd, text[fd.off:fd.off+fd.n])
 			}
 		}

@@ -186,7 +186,7 @@ func misspelledIn(text string, w *words, ns *nameSet) []finding {
 		}
 		start, end := ts[i].start, ts[j].end
 		wrong := text[start:end]
-		fs = append(fs, finding{off: start, n: end - start, code: CodeMisspelledName, what: wrong, suggestion: right,
+		fs = append(fs, finding{off: start, n: end - start, code: vault.CodeMisspelledName, what: wrong, suggestion: right,
 			message: fmt.Sprintf("%q looks like a misspelling of %q: spell it as the front matter does", wrong, right)})
 	}
 	// Names of several words: candidates from a word right and a word

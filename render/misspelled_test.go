@@ -8,6 +8,8 @@ import (
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"followup/vault"
 )
 
 // misspelledOneByOne is how misspelledIn worked before it had indexes:
@@ -24,7 +26,7 @@ func misspelledOneByOne(text string, w *words, ns *nameSet) []finding {
 		}
 		flagged = append(flagged, [2]int{start, end})
 		wrong := text[start:end]
-		fs = append(fs, finding{off: start, n: end - start, code: CodeMisspelledName, what: wrong, suggestion: right,
+		fs = append(fs, finding{off: start, n: end - start, code: vault.CodeMisspelledName, what: wrong, suggestion: right,
 			message: fmt.Sprintf("%q looks like a misspelling of %q: spell it as the front matter does", wrong, right)})
 	}
 	for k, want := range ns.whole {

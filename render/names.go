@@ -190,7 +190,7 @@ func checkLength(d Draft) (finding, bool) {
 	default:
 		return finding{}, false
 	}
-	return finding{code: CodeLength, message: msg, template: tmpl}, true
+	return finding{code: vault.CodeLength, message: msg, template: tmpl}, true
 }
 
 func isASCII(s string) bool {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"followup/vault"
 )
 
 var (
@@ -82,7 +84,7 @@ func placeholders(text string) []finding {
 }
 
 func placeholderFinding(off, n int, what string) finding {
-	return finding{off: off, n: n, code: CodePlaceholder, what: what,
+	return finding{off: off, n: n, code: vault.CodePlaceholder, what: what,
 		message: fmt.Sprintf("%q is a placeholder: write what it stands for", what)}
 }
 

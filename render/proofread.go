@@ -14,16 +14,6 @@ import (
 	"followup/vault"
 )
 
-// The codes of the proofreading warnings of SPEC "Checks".
-const (
-	CodeMisspelledName = "misspelled-name"
-	CodeFormLetter     = vault.CodeFormLetter
-	CodePlaceholder    = "placeholder"
-	CodeSpelling       = "spelling"
-	CodeLength         = "length"
-	CodeTone           = "tone"
-)
-
 // A unit is text to proofread and where it was written: a personal part or
 // the unfinished business of a note, at their lines in the note, or the
 // part of a draft a template wrote.
@@ -45,7 +35,8 @@ type unit struct {
 // A finding is one problem at a byte offset of a unit's text.
 type finding struct {
 	off, n           int
-	code, message    string
+	code             vault.Code
+	message          string
 	suggestion, what string // what: the text at fault, to find it in a template
 	template         string // for length: the message about a template's drafts
 	standIn          bool   // a placeholder that is a word, such as TODO: content when the front matter uses it
@@ -146,8 +137,8 @@ type section struct {
 func (s *section) listed() []vault.Diagnostic {
 	vault.SortDiagnostics(s.ds)
 	ds := slices.Compact(s.ds)
-	count := map[string]int{}
-	var codes []string
+	count := map[vault.Code]int{}
+	var codes []vault.Code
 	kept := ds[:0]
 	for _, d := range ds {
 		if count[d.Code]++; count[d.Code] <= maxPerSection {
@@ -288,7 +279,7 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 	// An interviewer still written as new's stand-in greets "Dear [Name],".
 	for _, iv := range n.Interviewers {
 		if strings.HasPrefix(iv.Name, "[") && strings.HasSuffix(iv.Name, "]") {
-			ds = append(ds, vault.Diagnostic{Path: n.Path, Line: iv.Pos.Line, Col: iv.Pos.Col, Severity: vault.Warning, Code: CodePlaceholder,
+			ds = append(ds, vault.Diagnostic{Path: n.Path, Line: iv.Pos.Line, Col: iv.Pos.Col, Severity: vault.Warning, Code: vault.CodePlaceholder,
 				Message: fmt.Sprintf("the interviewer %q is a placeholder: write the name of the person you spoke with", iv.Name)})
 		}
 	}
@@ -463,7 +454,7 @@ func misspellings(text string) []finding {
 	lines := lineStarts(text)
 	for _, d := range diffs {
 		off := lines[d.Line-1] + d.Column
-		fs = append(fs, finding{off: off, n: len(d.Original), code: CodeSpelling, what: d.Original, suggestion: d.Corrected,
+		fs = append(fs, finding{off: off, n: len(d.Original), code: vault.CodeSpelling, what: d.Original, suggestion: d.Corrected,
 			message: fmt.Sprintf("%q is misspelt: write %q", d.Original, d.Corrected)})
 	}
 	return fs
@@ -491,7 +482,7 @@ func doubledWords(text string) []finding {
 			a, b := prev.word, t.word
 			gap := text[prev.end:t.start]
 			if strings.EqualFold(a, b) && strings.TrimSpace(gap) == "" && !legitDoubles[strings.ToLower(a)] && !unicode.IsDigit([]rune(a)[0]) {
-				fs = append(fs, finding{off: prev.start, n: t.end - prev.start, code: CodeSpelling, what: a + gap + b,
+				fs = append(fs, finding{off: prev.start, n: t.end - prev.start, code: vault.CodeSpelling, what: a + gap + b,
 					suggestion: a, message: fmt.Sprintf("%q is doubled: write it once", a+" "+b)})
 			}
 		}

@@ -13,13 +13,13 @@ func findings(text string, names ...string) []string {
 	text = blankCode(text)
 	ns := nameSetOf(names)
 	for _, f := range proofreadText(text, ns, false) {
-		out = append(out, f.code+":"+text[f.off:f.off+f.n])
+		out = append(out, string(f.code)+":"+text[f.off:f.off+f.n])
 	}
 	// Template text goes through memos: it must find the same, twice.
 	for range 2 {
 		var shared []string
 		for _, f := range proofreadText(text, ns, true) {
-			shared = append(shared, f.code+":"+text[f.off:f.off+f.n])
+			shared = append(shared, string(f.code)+":"+text[f.off:f.off+f.n])
 		}
 		slices.Sort(shared)
 		if plain := slices.Sorted(slices.Values(out)); !slices.Equal(plain, shared) {

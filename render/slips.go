@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"followup/vault"
 )
 
 // runTogether are words people write as one that English writes as two:
@@ -56,7 +58,7 @@ func ofForHave(text string, modal, of token) finding {
 }
 
 func slip(start, end int, wrong, right string) finding {
-	return finding{off: start, n: end - start, code: CodeSpelling, what: wrong, suggestion: right,
+	return finding{off: start, n: end - start, code: vault.CodeSpelling, what: wrong, suggestion: right,
 		message: fmt.Sprintf("%q is misspelt: write %q", wrong, right)}
 }
 

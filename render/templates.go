@@ -93,7 +93,7 @@ func LoadTemplates(fsys fs.FS, dir string) (*Templates, []vault.Diagnostic) {
 			text, err = defaults.ReadFile("templates/" + name)
 		}
 		if err != nil {
-			diags = append(diags, vault.Diagnostic{Path: p, Line: 1, Col: 1, Severity: vault.Error, Code: CodeTemplate,
+			diags = append(diags, vault.Diagnostic{Path: p, Line: 1, Col: 1, Severity: vault.Error, Code: vault.CodeTemplate,
 				Message: "cannot read the template: " + err.Error()})
 			t.broken[name] = true
 			continue
@@ -136,9 +136,6 @@ func (t *Templates) Same(u *Templates) bool {
 	}
 	return true
 }
-
-// CodeTemplate is the code of a problem in a template.
-const CodeTemplate = "template"
 
 // parseTemplate reads a template file: front matter with subject:, then
 // the body. The body is parsed with blank lines standing in for the front
@@ -223,7 +220,7 @@ func templateError(p string, err error, shift int) *vault.Diagnostic {
 }
 
 func templateDiag(p string, line, col int, msg string) *vault.Diagnostic {
-	return &vault.Diagnostic{Path: p, Line: max(line, 1), Col: max(col, 1), Severity: vault.Error, Code: CodeTemplate, Message: msg}
+	return &vault.Diagnostic{Path: p, Line: max(line, 1), Col: max(col, 1), Severity: vault.Error, Code: vault.CodeTemplate, Message: msg}
 }
 
 // execute renders t with data into a subject and a Markdown body.

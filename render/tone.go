@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"followup/vault"
 )
 
 // A phrase is a way of sounding too eager in a thank-you, or pushy in a
@@ -88,7 +90,7 @@ func tone(text string) []finding {
 			if p.pushy {
 				msg = fmt.Sprintf("%q sounds pushy: be patient and polite", what)
 			}
-			fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what, message: msg})
+			fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: vault.CodeTone, what: what, message: msg})
 		}
 	}
 	slices.SortStableFunc(fs, func(a, b finding) int { return cmp.Or(a.off-b.off, b.n-a.n) })
@@ -104,7 +106,7 @@ func tone(text string) []finding {
 		if ms := justCheckingIn.FindAllStringIndex(text, -1); len(ms) > 1 {
 			m := ms[1]
 			what := text[m[0]:m[1]]
-			fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: CodeTone, what: what,
+			fs = append(fs, finding{off: m[0], n: m[1] - m[0], code: vault.CodeTone, what: what,
 				message: fmt.Sprintf("%q more than once sounds pushy: say it once, or not at all", what)})
 		}
 	}
@@ -149,10 +151,10 @@ func exclamations(text string) []finding {
 		run := text[start:end]
 		switch n := strings.Count(run, "!"); {
 		case n > 1:
-			fs = append(fs, finding{off: start, n: end - start, code: CodeTone, what: run,
+			fs = append(fs, finding{off: start, n: end - start, code: vault.CodeTone, what: run,
 				message: fmt.Sprintf("%q sounds too eager: one exclamation mark is plenty", run)})
 		case marks+n > maxExclamations && marks <= maxExclamations:
-			fs = append(fs, finding{off: i, n: 1, code: CodeTone, what: "!",
+			fs = append(fs, finding{off: i, n: 1, code: vault.CodeTone, what: "!",
 				message: "a third exclamation mark sounds too eager: keep one or two, or none"})
 		}
 		marks += strings.Count(run, "!")

@@ -75,7 +75,7 @@ func TestOverdue(t *testing.T) {
 	if got := v.Overdue(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); len(got) != 2 || got[0].Path != "draft.md" || got[0].Line != 3 {
 		t.Errorf("days later: %v, want both unsent notes, the draft at its date line", got)
 	}
-	cfg.Checks.Disable = []string{CodeOverdue}
+	cfg.Checks.Disable = []Code{CodeOverdue}
 	if got := v.Overdue(time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); len(got) != 0 {
 		t.Errorf("disabled: %v", got)
 	}
@@ -122,6 +122,20 @@ func TestCandidate(t *testing.T) {
 		}
 		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
 			t.Errorf("%+v: %q, want %q", tt, got, want)
+		}
+	}
+}
+
+// TestWarningCodes: the list checks.disable is checked against is sorted,
+// each code once, and every code in it is a warning's, not an error's.
+func TestWarningCodes(t *testing.T) {
+	if !slices.IsSorted(WarningCodes) || len(slices.Compact(slices.Clone(WarningCodes))) != len(WarningCodes) {
+		t.Errorf("WarningCodes is not sorted or repeats a code: %v", WarningCodes)
+	}
+	for _, c := range []Code{CodeSyntax, CodeUnclosed, CodeEncoding, CodeMissing, CodeType, CodeValue, CodeDate, CodeTimezone,
+		CodeDuration, CodeNoName, CodeDecision, CodeUnreadable, CodeTooLarge, CodeConfig, CodeTemplate} {
+		if slices.Contains(WarningCodes, c) {
+			t.Errorf("%s, the code of an error, can be disabled", c)
 		}
 	}
 }

@@ -65,7 +65,7 @@ type Rules struct {
 
 // Checks configures the warnings.
 type Checks struct {
-	Disable []string // codes of warnings not to report
+	Disable []Code // codes of warnings not to report
 }
 
 // Serve configures `followup serve`.
@@ -110,7 +110,7 @@ func DefaultConfig(zone *time.Location) *Config {
 }
 
 // Disabled reports whether warnings with code are turned off.
-func (c *Config) Disabled(code string) bool { return slices.Contains(c.Checks.Disable, code) }
+func (c *Config) Disabled(code Code) bool { return slices.Contains(c.Checks.Disable, code) }
 
 // LoadConfig reads followup.yaml from the root of fsys; zone is the
 // machine's time zone, the default of `timezone`. A missing file gives the
@@ -368,8 +368,12 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 			r.section("checks", v, map[string]func(*yaml.Node){
 				"disable": func(v *yaml.Node) {
 					for i, code := range d.texts("disable", v) {
-						if !slices.Contains(WarningCodes, code) {
-							best, _ := nearest(code, WarningCodes)
+						if !slices.Contains(WarningCodes, Code(code)) {
+							codes := make([]string, len(WarningCodes))
+							for i, c := range WarningCodes {
+								codes[i] = string(c)
+							}
+							best, _ := nearest(code, codes)
 							msg := fmt.Sprintf("checks.disable: %q is not the code of a warning", code)
 							if best != "" {
 								msg += fmt.Sprintf(": did you mean %q?", best)
@@ -377,7 +381,7 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 							d.add(Error, itemPos(v, i), CodeConfig, best, "%s", msg)
 							continue
 						}
-						c.Checks.Disable = append(c.Checks.Disable, code)
+						c.Checks.Disable = append(c.Checks.Disable, Code(code))
 					}
 				},
 			})

@@ -18,42 +18,54 @@ const (
 	Warning Severity = "warning"
 )
 
-// Codes of the structural errors. SPEC names the warnings' codes; the errors
-// get codes too so that every diagnostic can be filtered and scripted on.
+// A Code names what kind of problem a Diagnostic is. SPEC names the
+// warnings' codes; the errors get codes too so that every diagnostic can
+// be filtered and scripted on.
+type Code string
+
+// The codes, of errors and of warnings: those of the drafts' text are
+// render's, listed here so that one list holds every code.
 const (
-	CodeSyntax        = "syntax"          // front matter that cannot be decoded
-	CodeUnclosed      = "unclosed"        // front matter that is never closed
-	CodeEncoding      = "encoding"        // a note that is not UTF-8
-	CodeMissing       = "missing-key"     // a required key is absent
-	CodeType          = "type"            // a value of the wrong type
-	CodeValue         = "value"           // an unknown enum value or a malformed text
-	CodeDate          = "date"            // an unparseable date or date-time
-	CodeTimezone      = "timezone"        // an unknown IANA zone
-	CodeDuration      = "duration"        // an unparseable duration
-	CodeNoName        = "no-name"         // an interviewer without a name
-	CodeDecision      = "decision"        // decision_date before the interview
-	CodeUnreadable    = "unreadable"      // a file or folder that cannot be read
-	CodeTooLarge      = "too-large"       // a note over MaxNoteSize
-	CodeSymlink       = "symlink"         // a dangling link or one that leaves the vault
-	CodeConfig        = "config"          // a problem in followup.yaml
-	CodeUnknownKey    = "unknown-key"     // a key a small edit away from a known one
-	CodeBrokenLink    = "broken-link"     // a link to a missing person note
-	CodePersonNote    = "person-note"     // a linked person note that cannot be read
-	CodeEditedOutput  = "edited-output"   // a generated file changed by hand
-	CodeMissingEmail  = "missing-email"   // no address for an interviewer on the e-mail channel
-	CodeFormLetter    = "form-letter"     // the same note twice, or nothing personal
-	CodeEarlyFollowUp = "early-follow-up" // a follow-up logged before the decision date
-	CodeOverdue       = "overdue"         // a thank-you past its deadline
-	CodeManifest      = "manifest"        // the outbox's manifest missing, damaged, or naming what is not ours
-	CodeUnlisted      = "unlisted"        // a heading thanks someone who is not in interviewers
-	CodeCandidate     = "candidate"       // a ready note while the candidate's name or address is unset
+	CodeSyntax         Code = "syntax"          // front matter that cannot be decoded
+	CodeUnclosed       Code = "unclosed"        // front matter that is never closed
+	CodeEncoding       Code = "encoding"        // a note that is not UTF-8
+	CodeMissing        Code = "missing-key"     // a required key is absent
+	CodeType           Code = "type"            // a value of the wrong type
+	CodeValue          Code = "value"           // an unknown enum value or a malformed text
+	CodeDate           Code = "date"            // an unparseable date or date-time
+	CodeTimezone       Code = "timezone"        // an unknown IANA zone
+	CodeDuration       Code = "duration"        // an unparseable duration
+	CodeNoName         Code = "no-name"         // an interviewer without a name
+	CodeDecision       Code = "decision"        // decision_date before the interview
+	CodeUnreadable     Code = "unreadable"      // a file or folder that cannot be read
+	CodeTooLarge       Code = "too-large"       // a note over MaxNoteSize
+	CodeSymlink        Code = "symlink"         // a dangling link or one that leaves the vault
+	CodeConfig         Code = "config"          // a problem in followup.yaml
+	CodeUnknownKey     Code = "unknown-key"     // a key a small edit away from a known one
+	CodeBrokenLink     Code = "broken-link"     // a link to a missing person note
+	CodePersonNote     Code = "person-note"     // a linked person note that cannot be read
+	CodeEditedOutput   Code = "edited-output"   // a generated file changed by hand
+	CodeMissingEmail   Code = "missing-email"   // no address for an interviewer on the e-mail channel
+	CodeFormLetter     Code = "form-letter"     // the same note twice, or nothing personal
+	CodeEarlyFollowUp  Code = "early-follow-up" // a follow-up logged before the decision date
+	CodeOverdue        Code = "overdue"         // a thank-you past its deadline
+	CodeManifest       Code = "manifest"        // the outbox's manifest missing, damaged, or naming what is not ours
+	CodeUnlisted       Code = "unlisted"        // a heading thanks someone who is not in interviewers
+	CodeCandidate      Code = "candidate"       // a ready note while the candidate's name or address is unset
+	CodeMisspelledName Code = "misspelled-name" // a name or the company misspelled in a draft
+	CodePlaceholder    Code = "placeholder"     // a placeholder left in a draft
+	CodeSpelling       Code = "spelling"        // a common misspelling or a doubled word
+	CodeLength         Code = "length"          // a draft too long, or too short
+	CodeTone           Code = "tone"            // an eager phrase
+	CodeTemplate       Code = "template"        // a template that cannot be parsed or run
 )
 
-// WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may turn off.
-var WarningCodes = []string{
-	"broken-link", "candidate", "early-follow-up", "edited-output", "form-letter", "length",
-	"manifest", "misspelled-name", "missing-email", "overdue", "person-note", "placeholder",
-	"spelling", "symlink", "tone", "unknown-key", "unlisted",
+// WarningCodes lists the codes of SPEC "Checks" that `checks.disable` may
+// turn off, sorted.
+var WarningCodes = []Code{
+	CodeBrokenLink, CodeCandidate, CodeEarlyFollowUp, CodeEditedOutput, CodeFormLetter, CodeLength,
+	CodeManifest, CodeMissingEmail, CodeMisspelledName, CodeOverdue, CodePersonNote, CodePlaceholder,
+	CodeSpelling, CodeSymlink, CodeTone, CodeUnknownKey, CodeUnlisted,
 }
 
 // A Diagnostic is one problem found in a file of the vault, at a position
@@ -63,7 +75,7 @@ type Diagnostic struct {
 	Line       int      `json:"line"` // 1-based
 	Col        int      `json:"col"`  // 1-based, in bytes
 	Severity   Severity `json:"severity"`
-	Code       string   `json:"code"`
+	Code       Code     `json:"code"`
 	Message    string   `json:"message"`
 	Suggestion string   `json:"suggestion"` // a replacement to offer, or ""
 }
@@ -108,7 +120,7 @@ type diags struct {
 	list []Diagnostic
 }
 
-func (d *diags) add(sev Severity, p Pos, code, suggestion, format string, args ...any) {
+func (d *diags) add(sev Severity, p Pos, code Code, suggestion, format string, args ...any) {
 	if p.Line < 1 {
 		p.Line = 1
 	}
@@ -121,11 +133,11 @@ func (d *diags) add(sev Severity, p Pos, code, suggestion, format string, args .
 	})
 }
 
-func (d *diags) errorf(p Pos, code, format string, args ...any) {
+func (d *diags) errorf(p Pos, code Code, format string, args ...any) {
 	d.add(Error, p, code, "", format, args...)
 }
 
-func (d *diags) warnf(p Pos, code, suggestion, format string, args ...any) {
+func (d *diags) warnf(p Pos, code Code, suggestion, format string, args ...any) {
 	d.add(Warning, p, code, suggestion, format, args...)
 }
 

@@ -28,7 +28,7 @@ type header struct {
 // A headerError is front matter that was found but cannot be decoded.
 type headerError struct {
 	pos     Pos
-	code    string
+	code    Code
 	message string
 	text    []byte // the front matter as written, to look for an interviewers key
 }

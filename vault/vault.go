@@ -73,7 +73,7 @@ type file struct {
 // files are read: a named pipe would block the walk forever.
 func (v *Vault) walk(fsys fs.FS, root string) []file {
 	var out []file
-	report := func(p string, sev Severity, code, msg string) {
+	report := func(p string, sev Severity, code Code, msg string) {
 		out = append(out, file{path: p, err: &Diagnostic{Path: p, Line: 1, Col: 1, Severity: sev, Code: code, Message: msg}})
 	}
 	_ = WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
