@@ -418,3 +418,31 @@ func checkOutboxWhole(t *testing.T, dir string) int {
 	})
 	return drafts
 }
+
+// TestDanglingLinkUnchanged: a full rebuild (as watch --poll makes on
+// each tick) of a vault with a dangling link finds nothing changed. The
+// engine compared entries by pointer, and the link's problem is a new
+// pointer on every scan: each tick read it again and said so.
+func TestDanglingLinkUnchanged(t *testing.T) {
+	dir := copyExample(t)
+	if err := os.Symlink("gone.md", filepath.Join(dir, "interviews", "dangling.md")); err != nil {
+		t.Fatal(err)
+	}
+	e := newTestEngine(t, dir)
+	p, err := e.Build(context.Background(), nil, engineNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(p.Diags, func(d vault.Diagnostic) bool { return d.Path == "interviews/dangling.md" }) {
+		t.Fatalf("the dangling link is not reported: %v", p.Diags)
+	}
+	for tick := range 2 {
+		p, err := e.Build(context.Background(), nil, engineNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Changed) != 0 || p.Parsed != 0 {
+			t.Errorf("tick %d: %v changed, %d read", tick+1, p.Changed, p.Parsed)
+		}
+	}
+}
