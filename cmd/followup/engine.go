@@ -568,11 +568,12 @@ const renderChunk = 512
 // in memory, with their problems.
 func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []vault.File) {
 	r := &rendered{folder: folder}
+	p := calendar.PlanOf(n, cfg.Rules)
 	var plan *render.FollowUpPlan
-	if num, day, ok := calendar.NextFollowUp(n, cfg.Rules); ok {
-		plan = &render.FollowUpPlan{N: num, Of: cfg.Rules.MaxFollowUps, Day: day.In(n.Zone)}
+	if s := p.Next; s != nil {
+		plan = &render.FollowUpPlan{N: s.N, Of: s.Of, Day: s.Day.In(n.Zone)}
 	}
-	drafts, diags := tmpls.Drafts(n, cfg, plan, calendar.Deadline(n, cfg.Rules))
+	drafts, diags := tmpls.Drafts(n, cfg, plan, p.ThankYou)
 	if len(diags) > 0 {
 		r.broken = true
 		r.diags = append(r.diags, diags...)
