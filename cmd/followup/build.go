@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"followup/calendar"
 	"followup/render"
 	"followup/vault"
 )
@@ -55,7 +56,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if c := loadCache(w, key, entries); c != nil {
 		// Nothing changed since the last build: only the time did.
 		cacheHits.Add(1)
-		ds := tidyDiagnostics(slices.Concat(c.Diags, vault.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
+		ds := tidyDiagnostics(slices.Concat(c.Diags, calendar.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
 		if err := rep.report(ds); err != nil {
 			return err
 		}

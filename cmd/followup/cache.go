@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"followup/calendar"
 	"followup/render"
 	"followup/vault"
 )
@@ -44,7 +45,7 @@ type buildCache struct {
 	Entries []vault.Entry
 	Outputs map[string]vault.Stat // outbox-relative: the manifest and every file it lists
 	Diags   []vault.Diagnostic    // what the build reported, but overdue and manifest warnings
-	Dues    []vault.Due
+	Dues    []calendar.Due
 	Notes   int // interview notes
 	Drafts  int // draft files
 	Events  int
@@ -194,7 +195,7 @@ func saveCache(w *workspace, e *engine, key string, p *pass, failed bool) {
 	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
 		return d.Code == vault.CodeOverdue || d.Code == vault.CodeManifest
 	})
-	c.Dues = e.v.Dues()
+	c.Dues = calendar.DuesOf(e.v.Notes, e.v.Config)
 	var buf bytes.Buffer
 	if gob.NewEncoder(&buf).Encode(&c) != nil || e.ob.WriteState(cacheFile, buf.Bytes()) != nil {
 		e.ob.RemoveState(cacheFile)

@@ -455,7 +455,7 @@ func (e *engine) build(ctx context.Context, paths []string, now time.Time) (*pas
 	if !first {
 		reported = e.liveIn(p.Touched) // now with the notes rendered
 	}
-	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
+	ds = slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, calendar.Overdue(calendar.DuesOf(reported, e.cfg), now, e.cfg))
 	if first {
 		ds = append(ds, e.obDiags...)
 	}
