@@ -568,12 +568,7 @@ const renderChunk = 512
 // in memory, with their problems.
 func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []vault.File) {
 	r := &rendered{folder: folder}
-	p := calendar.PlanOf(n, cfg.Rules)
-	var plan *render.FollowUpPlan
-	if s := p.Next; s != nil {
-		plan = &render.FollowUpPlan{N: s.N, Of: s.Of, Day: s.Day.In(n.Zone)}
-	}
-	drafts, diags := tmpls.Drafts(n, cfg, plan, p.ThankYou)
+	drafts, diags := tmpls.Drafts(n, cfg, calendar.PlanOf(n, cfg.Rules))
 	if len(diags) > 0 {
 		r.broken = true
 		r.diags = append(r.diags, diags...)

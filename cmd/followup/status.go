@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"followup/calendar"
+	"followup/render"
 	"followup/vault"
 )
 
@@ -147,11 +148,7 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 			if s.Drafted {
 				// The file to send: the e-mail, or the letter or talking
 				// points to print, as render writes them for the channel.
-				ext := ".eml"
-				if n.Contact.Channel != vault.Email {
-					ext = ".html"
-				}
-				it.Draft = outbox + "/" + s.Name() + ext
+				it.Draft = outbox + "/" + s.Name() + render.Extensions(n.Contact.Channel)[0]
 			}
 			add(it, s.Day, s.Day.Before(today))
 		}
