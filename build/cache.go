@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"followup/calendar"
 	"followup/outbox"
 	"followup/render"
 	"followup/vault"
@@ -43,7 +44,7 @@ type Cache struct {
 	Entries []vault.Entry
 	Outputs map[string]vault.Stat // outbox-relative: the manifest and every file it lists
 	Diags   []vault.Diagnostic    // what the build reported, but overdue and manifest warnings
-	Dues    []vault.Due
+	Dues    []calendar.Due
 	Notes   int // interview notes
 	Drafts  int // draft files
 	Events  int
@@ -187,7 +188,7 @@ func (e *Engine) SaveCache(key string, p *Pass, failed bool) {
 	c.Diags = slices.DeleteFunc(slices.Clone(p.Diags), func(d vault.Diagnostic) bool {
 		return d.Code == vault.CodeOverdue || d.Code == vault.CodeManifest
 	})
-	c.Dues = e.v.Dues()
+	c.Dues = calendar.DuesOf(e.v.Notes, e.v.Config)
 	var buf bytes.Buffer
 	if gob.NewEncoder(&buf).Encode(&c) != nil || e.ob.WriteState(CacheFile, buf.Bytes()) != nil {
 		e.ob.RemoveState(CacheFile)

@@ -293,7 +293,7 @@ func (e *Engine) Build(ctx context.Context, paths []string, now time.Time) (*Pas
 	if !first {
 		reported = e.liveIn(p.Touched) // now with the notes rendered
 	}
-	all := slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, vault.Overdue(vault.DuesOf(reported, e.cfg), now, e.cfg))
+	all := slices.Concat(v.Diagnostics, e.tmplDiags, syncDiags, calDiags, calendar.Overdue(calendar.DuesOf(reported, e.cfg), now, e.cfg))
 	if first {
 		all = append(all, e.obDiags...)
 	}
@@ -687,11 +687,7 @@ const renderChunk = 512
 // in memory, with their problems.
 func renderNote(tmpls *render.Templates, cfg *vault.Config, n *vault.Note, folder string) (*rendered, []outbox.File) {
 	r := &rendered{folder: folder}
-	var plan *render.FollowUpPlan
-	if num, day, ok := calendar.NextFollowUp(n, cfg.Rules); ok {
-		plan = &render.FollowUpPlan{N: num, Of: cfg.Rules.MaxFollowUps, Day: day.In(n.Zone)}
-	}
-	drafts, diags := tmpls.Drafts(n, cfg, plan, calendar.Deadline(n, cfg.Rules))
+	drafts, diags := tmpls.Drafts(n, cfg, calendar.PlanOf(n, cfg.Rules))
 	if len(diags) > 0 {
 		r.broken = true
 		r.diags = append(r.diags, diags...)

@@ -143,55 +143,13 @@ func BusinessDays(d Date, n int, r Rules) Date {
 	return d
 }
 
-// Deadline returns when the thank-you notes of n are due: the interview's
-// end plus thank_you_within, in absolute time. For a date without a time
-// it is the end of the next day.
-func Deadline(n *vault.Note, r Rules) time.Time {
-	return n.End().Add(r.ThankYouWithin)
-}
-
-// NextFollowUp returns the next follow-up of n: its number (from 1) and
-// day, or number 0 for the status check, and false when none is due:
-// once follow-ups are over (vault.Note.FollowUpsOver), or after the status
-// check. It is never before the first follow-up day, which comes
-// follow_up_after_decision business days after the decision date, or
-// follow_up_without_decision after the interview.
-func NextFollowUp(n *vault.Note, r Rules) (num int, day Date, ok bool) {
-	if n.FollowUpsOver() {
-		return 0, Date{}, false
-	}
-	first := BusinessDays(DateOf(n.Date.Time), r.FollowUpWithoutDecision, r)
-	if !n.Decision.IsZero() {
-		first = BusinessDays(DateOf(n.Decision.Time.In(n.Zone)), r.FollowUpAfterDecision, r)
-	}
-	logged := len(n.FollowUps)
-	if logged > r.MaxFollowUps {
-		return 0, Date{}, false // the status check was sent too
-	}
-	day = first
-	if logged > 0 {
-		last := DateOf(n.FollowUps[0].Time.In(n.Zone))
-		for _, f := range n.FollowUps[1:] {
-			if d := DateOf(f.Time.In(n.Zone)); last.Before(d) {
-				last = d
-			}
-		}
-		if next := BusinessDays(last, r.FollowUpEvery, r); first.Before(next) {
-			day = next
-		}
-	}
-	if logged == r.MaxFollowUps {
-		return 0, day, true
-	}
-	return logged + 1, day, true
-}
-
 // Schedule returns the events of one note: the interview, the thank-you
 // deadline until the notes are sent, the decision date and the next
-// follow-up while the outcome is pending. Summaries and descriptions reveal
-// what details allows: none, names or full.
+// follow-up while the outcome is pending, as the note's Plan says.
+// Summaries and descriptions reveal what details allows: none, names or
+// full.
 func Schedule(n *vault.Note, cfg *vault.Config) []Event {
-	r := cfg.Rules
+	p := PlanOf(n, cfg.Rules)
 	names := interviewerNames(n)
 	var evs []Event
 	add := func(e Event) {
@@ -216,10 +174,10 @@ func Schedule(n *vault.Note, cfg *vault.Config) []Event {
 	}
 	add(iv)
 
-	if n.Status != vault.Sent {
+	if p.Unsent {
 		ty := Event{Kind: ThankYou, Alarm: cfg.Calendar.Alarm}
 		if n.Date.HasTime {
-			ty.End = Deadline(n, r)
+			ty.End = p.ThankYou
 			ty.Start = ty.End.Add(-30 * time.Minute)
 		} else {
 			ty.AllDay, ty.Day = true, DateOf(n.Date.Time).AddDays(1)
@@ -227,16 +185,12 @@ func Schedule(n *vault.Note, cfg *vault.Config) []Event {
 		add(ty)
 	}
 
-	if n.Outcome == vault.Pending && !n.Decision.IsZero() {
-		add(Event{Kind: Decision, AllDay: true, Day: DateOf(n.Decision.Time.In(n.Zone))})
+	if !p.Decision.IsZero() {
+		add(Event{Kind: Decision, AllDay: true, Day: p.Decision})
 	}
 
-	if num, day, ok := NextFollowUp(n, r); ok {
-		kind := FollowUp
-		if num == 0 {
-			kind = StatusCheck
-		}
-		add(Event{Kind: kind, N: num, Of: r.MaxFollowUps, AllDay: true, Day: day})
+	if s := p.Next; s != nil {
+		add(Event{Kind: s.Kind, N: s.N, Of: s.Of, AllDay: true, Day: s.Day})
 	}
 	return evs
 }

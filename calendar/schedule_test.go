@@ -67,7 +67,7 @@ func note(t *testing.T, frontMatter string) (*vault.Note, *vault.Config) {
 	return v.Notes[0], cfg
 }
 
-func TestDeadline(t *testing.T) {
+func TestThankYouDeadline(t *testing.T) {
 	tests := []struct {
 		fm   string
 		want string // UTC
@@ -85,8 +85,8 @@ func TestDeadline(t *testing.T) {
 	}
 	for _, tt := range tests {
 		n, cfg := note(t, tt.fm)
-		if got := Deadline(n, cfg.Rules).UTC().Format(time.RFC3339); got != tt.want {
-			t.Errorf("Deadline(%q) = %s, want %s", tt.fm, got, tt.want)
+		if got := PlanOf(n, cfg.Rules).ThankYou.UTC().Format(time.RFC3339); got != tt.want {
+			t.Errorf("thank-you deadline of %q = %s, want %s", tt.fm, got, tt.want)
 		}
 	}
 }
@@ -115,15 +115,15 @@ func TestNextFollowUp(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			n, cfg := note(t, tt.fm)
-			num, day, ok := NextFollowUp(n, cfg.Rules)
+			s := PlanOf(n, cfg.Rules).Next
 			if tt.day == "" {
-				if ok {
-					t.Errorf("got follow-up %d on %s, want none", num, day)
+				if s != nil {
+					t.Errorf("got follow-up %d on %s, want none", s.N, s.Day)
 				}
 				return
 			}
-			if !ok || num != tt.num || day != date(tt.day) {
-				t.Errorf("got %d on %s (%v), want %d on %s", num, day, ok, tt.num, tt.day)
+			if s == nil || s.N != tt.num || s.Day != date(tt.day) {
+				t.Errorf("got %+v, want %d on %s", s, tt.num, tt.day)
 			}
 		})
 	}

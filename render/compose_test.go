@@ -6,7 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
+
+	"followup/calendar"
 )
 
 // sentences splits a draft's text into its sentences and lines, with the
@@ -45,7 +46,7 @@ interviewers:
 ## Unfinished business
 I forgot to mention that I ran the on-call rotation for two years.
 `
-	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	if len(ds) > 0 || len(drafts) != 4 {
 		t.Fatalf("%d drafts, %v", len(drafts), ds)
 	}
@@ -86,7 +87,7 @@ interviewers:
   - {name: Prof. Maria de la Cruz, channel: letter}
 ---
 `
-	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
@@ -112,7 +113,7 @@ func TestNoThanksTwice(t *testing.T) {
 		for _, who := range []string{"Ann", "Bo", "Cy"} {
 			note += "## " + who + "\n" + personal + "\n\n"
 		}
-		drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+		drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 		for _, d := range drafts {
 			paras := strings.Split(d.Markdown, "\n\n")
 			thanks := 0
@@ -144,7 +145,7 @@ interviewers:
   - {name: Bo Lund, email: bo@acme.example, fit: "I have built exactly the kind of reconciliation tool Bo described."}
 ---
 `
-	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	if !strings.Contains(drafts[0].Markdown, "my years of running payroll systems for small businesses") || strings.Contains(drafts[0].Markdown, "eight years of Go") {
 		t.Errorf("Ann's draft does not use the note's fit:\n%s", drafts[0].Markdown)
 	}
@@ -155,7 +156,7 @@ interviewers:
 	cfg := "timezone: UTC\ncandidate:\n  name: Zoë Müller\n  email: zoe@example.com\n"
 	plain := strings.Replace(note, "fit: my years of running payroll systems for small businesses\n", "", 1)
 	plain = strings.Replace(plain, `, fit: "I have built exactly the kind of reconciliation tool Bo described."`, "", 1)
-	drafts, _, _ = draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(plain)}, "followup.yaml": {Data: []byte(cfg)}}, nil)
+	drafts, _, _ = draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(plain)}, "followup.yaml": {Data: []byte(cfg)}}, calendar.Plan{})
 	for _, d := range drafts {
 		for _, bad := range []string{"drawing on .", "bring to the team is .", " with .", "  "} {
 			if strings.Contains(d.Markdown, bad) {
@@ -171,7 +172,7 @@ func TestUnfinishedForOne(t *testing.T) {
 	note := "---\ncompany: Acme\ndate: 2026-11-18T14:00\nstatus: ready\ninterviewers: [Ann Lee <ann@acme.example>, Bo Lund <bo@acme.example>]\n---\n" +
 		"## Ann\nYour question about retries was a good one, and I have thought about it since.\n\n### Unfinished business\nOn retries: the answer is a bounded exponential back-off.\n\n" +
 		"## Bo\nThe dashboards you showed me made the latency problem plain.\n"
-	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	if !strings.Contains(drafts[0].Markdown, "bounded exponential back-off") || strings.Contains(drafts[1].Markdown, "back-off") {
 		t.Errorf("Ann's unfinished business went astray:\n%s\n---\n%s", drafts[0].Markdown, drafts[1].Markdown)
 	}
@@ -193,8 +194,7 @@ interviewers:
 contact: %s
 ---
 `
-	day := time.Date(2026, 12, 8, 0, 0, 0, 0, time.UTC)
-	drafts, ds, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "%s", "Gloria Esposito", 1))}}, &FollowUpPlan{N: 1, Of: 2, Day: day})
+	drafts, ds, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "%s", "Gloria Esposito", 1))}}, followUp(1))
 	if len(ds) > 0 || len(drafts) != 1 {
 		t.Fatalf("%v %v", drafts, ds)
 	}
@@ -205,7 +205,7 @@ contact: %s
 	if !strings.Contains(string(page), "8 December 2026") || strings.Contains(string(page), "10 November 2026") {
 		t.Errorf("the follow-up letter is not dated 8 December:\n%s", page)
 	}
-	drafts, _, _ = draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "%s", "Oliver Pemberton", 1))}}, &FollowUpPlan{N: 1, Of: 2, Day: day})
+	drafts, _, _ = draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "%s", "Oliver Pemberton", 1))}}, followUp(1))
 	md := drafts[0].Markdown
 	if !strings.HasPrefix(md, "Call Oliver at **+44 20 7946 0321**") || strings.Contains(md, "Dear ") || strings.Contains(md, "regards") {
 		t.Errorf("a follow-up call is not talking points:\n%s", md)
@@ -221,7 +221,7 @@ func TestManyInterviewersNoTwins(t *testing.T) {
 		note += "  - " + p + " <" + strings.ToLower(strings.Fields(p)[0]) + "@acme.example>\n"
 	}
 	note += "---\n"
-	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	names := append(slices.Clone(people), "Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal")
 	seen := map[string]string{}
 	for _, d := range drafts {

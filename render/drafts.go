@@ -6,22 +6,13 @@ import (
 	"strings"
 	"time"
 
+	"followup/calendar"
 	"followup/vault"
-)
-
-// Kind says what a draft is for.
-type Kind string
-
-// The kinds of drafts of SPEC "The outbox".
-const (
-	ThankYou    Kind = "thank-you"
-	FollowUp    Kind = "follow-up"
-	StatusCheck Kind = "status-check"
 )
 
 // A Draft is one finished note to one person.
 type Draft struct {
-	Kind     Kind
+	Kind     calendar.Kind // ThankYou, FollowUp or StatusCheck
 	Note     *vault.Note
 	To       *vault.Interviewer
 	Channel  vault.Channel
@@ -92,13 +83,6 @@ func (d Data) Others() []Person {
 	return d.others()
 }
 
-// FollowUpPlan is the follow-up that is due for a note, as the calendar's
-// schedule says: number N from 1, or 0 for the status check, on Day.
-type FollowUpPlan struct {
-	N, Of int
-	Day   time.Time
-}
-
 // Variant returns a number below n for the sentence slot of a template:
 // different for each interviewer of a note (as long as there are no more
 // than n of them), the same on every build. A template writes n versions
@@ -120,18 +104,19 @@ func (d Data) Variant(slot string, n int) int {
 }
 
 // Drafts renders the drafts of note n: for a ready note, one thank-you per
-// interviewer on their channel; for a ready or sent note with a follow-up
-// due (plan, or nil), the follow-up to the contact. A template that fails
-// is reported and its drafts left out; the other drafts are still made.
+// interviewer on their channel; when the plan's next step has a draft, the
+// follow-up or status check to the contact, named as the step says. A
+// template that fails is reported and its drafts left out; the other
+// drafts are still made.
 //
-// thankYouDue is the thank-you deadline, which dates a thank-you letter.
-func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan, thankYouDue time.Time) ([]Draft, []vault.Diagnostic) {
+// The plan's thank-you deadline dates a thank-you letter.
+func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan calendar.Plan) ([]Draft, []vault.Diagnostic) {
 	var (
 		drafts []Draft
 		diags  []vault.Diagnostic
 	)
 	note := newNoteData(n, cfg)
-	make := func(kind Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData, due time.Time) {
+	make := func(kind calendar.Kind, tmplName string, to *vault.Interviewer, channel vault.Channel, name string, fu FollowUpData, due time.Time) {
 		tmpl, err := t.get(tmplName)
 		if err != nil {
 			diags = append(diags, vault.Diagnostic{Path: n.Path, Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeTemplate,
@@ -158,17 +143,17 @@ func (t *Templates) Drafts(n *vault.Note, cfg *vault.Config, plan *FollowUpPlan,
 			case vault.Call:
 				tmpl = CallTemplate
 			}
-			make(ThankYou, tmpl, iv, iv.Channel, slugs.next(iv.Name), FollowUpData{}, thankYouDue)
+			make(calendar.ThankYou, tmpl, iv, iv.Channel, slugs.next(iv.Name), FollowUpData{}, plan.ThankYou)
 		}
 	}
-	if plan != nil && n.Contact != nil && (n.Status == vault.Ready || n.Status == vault.Sent) && n.Outcome == vault.Pending {
+	if s := plan.Next; s != nil && s.Drafted {
 		// Follow-ups go the way the contact prefers, by e-mail unless
 		// the note says otherwise.
-		if plan.N == 0 {
-			make(StatusCheck, StatusCheckTemplate, n.Contact, n.Contact.Channel, "status-check", FollowUpData{N: 0, Of: plan.Of}, plan.Day)
-		} else {
-			make(FollowUp, FollowUpTemplate, n.Contact, n.Contact.Channel, fmt.Sprintf("follow-up-%d", plan.N), FollowUpData{N: plan.N, Of: plan.Of}, plan.Day)
+		tmpl := FollowUpTemplate
+		if s.Kind == calendar.StatusCheck {
+			tmpl = StatusCheckTemplate
 		}
+		make(s.Kind, tmpl, n.Contact, n.Contact.Channel, s.Name(), FollowUpData{N: s.N, Of: s.Of}, s.Day.In(n.Zone))
 	}
 	return drafts, diags
 }
@@ -282,26 +267,39 @@ func person(iv *vault.Interviewer) Person {
 		Email: iv.Email, Phone: iv.Phone, Topics: iv.Topics}
 }
 
-// Files returns the outbox files of a draft, by extension: .eml for the
-// e-mail channel, .html (a preview page, or a printable letter) and .md
-// for every channel.
+// Extensions returns the extensions of the files of a draft on channel,
+// the one to send first: .eml (the e-mail) only on the e-mail channel,
+// then .html (a preview page, or the letter or talking points to print)
+// and .md on every channel.
+func Extensions(channel vault.Channel) []string {
+	if channel == vault.Email {
+		return []string{".eml", ".html", ".md"}
+	}
+	return []string{".html", ".md"}
+}
+
+// Files returns the outbox files of a draft, by extension, as Extensions
+// names them.
 func (d Draft) Files(cfg *vault.Config) (map[string][]byte, error) {
-	files := map[string][]byte{".md": []byte(d.Markdown)}
 	body, err := d.BodyHTML()
 	if err != nil {
 		return nil, err
 	}
-	page, err := d.html(cfg, body)
-	if err != nil {
-		return nil, err
-	}
-	files[".html"] = page
-	if d.Channel == vault.Email {
-		eml, err := d.eml(cfg, body)
+	files := map[string][]byte{}
+	for _, ext := range Extensions(d.Channel) {
+		var data []byte
+		switch ext {
+		case ".eml":
+			data, err = d.eml(cfg, body)
+		case ".html":
+			data, err = d.html(cfg, body)
+		case ".md":
+			data = []byte(d.Markdown)
+		}
 		if err != nil {
 			return nil, err
 		}
-		files[".eml"] = eml
+		files[ext] = data
 	}
 	return files, nil
 }

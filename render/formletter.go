@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -120,7 +121,7 @@ func sameDrafts(n *vault.Note, drafts []Draft, warned map[*vault.Interviewer]boo
 	b := newBlanker(nameValues(n))
 	first := map[string]*vault.Interviewer{}
 	for _, d := range drafts {
-		if d.Kind != ThankYou || d.To == nil {
+		if d.Kind != calendar.ThankYou || d.To == nil {
 			continue
 		}
 		key := d.Template + "\x00" + b.blank(strings.Join(letterBlocks(d.Markdown), "\n\n"))

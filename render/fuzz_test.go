@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -38,7 +39,7 @@ func FuzzEML(f *testing.F) {
 			}
 		}
 		d := Draft{
-			Kind: ThankYou, Channel: vault.Email, Name: "x", Subject: subject, Markdown: body,
+			Kind: calendar.ThankYou, Channel: vault.Email, Name: "x", Subject: subject, Markdown: body,
 			To:   &vault.Interviewer{Name: name, Email: email},
 			Note: &vault.Note{Path: "n.md", Company: "Acme"},
 		}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/golangci/misspell"
 
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -263,9 +264,9 @@ func (t *Templates) Proofread(n *vault.Note, drafts []Draft, cfg *vault.Config) 
 		f, ok := checkLength(d)
 		switch {
 		case !ok:
-		case d.Kind == ThankYou && bare[d.To] && strings.Contains(f.message, "only"):
+		case d.Kind == calendar.ThankYou && bare[d.To] && strings.Contains(f.message, "only"):
 			// form-letter says what is missing.
-		case d.Kind != ThankYou:
+		case d.Kind != calendar.ThankYou:
 			// A follow-up is the template's text alone.
 			f.message = fmt.Sprintf("the %s drafts from this template %s", d.Kind, f.template)
 			ds = append(ds, diag(d.Template, vault.Pos{Line: 1, Col: 1}, f))

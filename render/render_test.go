@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -34,8 +35,18 @@ candidate:
   strengths: [eight years of Go]
 `
 
+// followUp is the plan of a note whose follow-up n of 2 (0: the status
+// check) is due on 8 December, to its contact.
+func followUp(n int) calendar.Plan {
+	s := &calendar.Step{Kind: calendar.FollowUp, N: n, Of: 2, Day: calendar.Date{Year: 2026, Month: time.December, Day: 8}, Drafted: true}
+	if n == 0 {
+		s.Kind = calendar.StatusCheck
+	}
+	return calendar.Plan{Next: s}
+}
+
 // draftsOf renders the drafts of the one note in a vault made of files.
-func draftsOf(t *testing.T, files fstest.MapFS, plan *FollowUpPlan) ([]Draft, []vault.Diagnostic, *vault.Config) {
+func draftsOf(t *testing.T, files fstest.MapFS, plan calendar.Plan) ([]Draft, []vault.Diagnostic, *vault.Config) {
 	t.Helper()
 	if files["followup.yaml"] == nil {
 		files["followup.yaml"] = &fstest.MapFile{Data: []byte(config)}
@@ -49,7 +60,7 @@ func draftsOf(t *testing.T, files fstest.MapFS, plan *FollowUpPlan) ([]Draft, []
 		t.Fatalf("want one note, got %d: %v", len(v.Notes), v.Diagnostics)
 	}
 	tmpls, tds := LoadTemplates(files, cfg.Templates)
-	drafts, rds := tmpls.Drafts(v.Notes[0], cfg, plan, time.Time{})
+	drafts, rds := tmpls.Drafts(v.Notes[0], cfg, plan)
 	return drafts, append(tds, rds...), cfg
 }
 
@@ -80,7 +91,7 @@ I meant to add that I have run on-call for five years.
 `
 
 func TestDraftsGolden(t *testing.T) {
-	drafts, ds, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, &FollowUpPlan{N: 1, Of: 2})
+	drafts, ds, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, followUp(1))
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
@@ -121,7 +132,7 @@ func golden(path string, got []byte, t *testing.T) {
 // TestEMLParses reads a draft back with net/mail and mime/multipart, which
 // did not write it.
 func TestEMLParses(t *testing.T) {
-	drafts, _, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, _, cfg := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	eml, err := drafts[0].message(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -206,7 +217,7 @@ func checkEML(t *testing.T, eml []byte) {
 // name, an address or a subject never make a header of their own.
 func TestHeaderInjection(t *testing.T) {
 	d := Draft{
-		Kind: ThankYou, Channel: vault.Email, Name: "x",
+		Kind: calendar.ThankYou, Channel: vault.Email, Name: "x",
 		Subject:  "Thanks\r\nBcc: everyone@example.com",
 		Markdown: "Hello\n",
 		To:       &vault.Interviewer{Name: "Eve\r\nBcc: spy@example.com", Email: "eve@example.com"},
@@ -246,7 +257,7 @@ status: ready
 interviewers: ["<script>alert(1)</script> <x@example.com>"]
 ---
 `)}}
-	drafts, _, cfg := draftsOf(t, files, nil)
+	drafts, _, cfg := draftsOf(t, files, calendar.Plan{})
 	page, err := drafts[0].HTML(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -288,7 +299,7 @@ func TestSlug(t *testing.T) {
 // template that asks.
 func TestOthers(t *testing.T) {
 	tmpl := "---\nsubject: Hi\n---\nDear {{.To.FirstName}},\n\n{{len .Others}} others: {{range $i, $p := .Others}}{{if $i}}, {{end}}{{$p.Name}} ({{$p.LastName}}){{end}}.\n"
-	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}, "templates/thank-you.md": {Data: []byte(tmpl)}}, nil)
+	drafts, ds, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}, "templates/thank-you.md": {Data: []byte(tmpl)}}, calendar.Plan{})
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
@@ -313,7 +324,7 @@ func TestTemplateErrors(t *testing.T) {
 				"n.md":                   {Data: []byte(note)},
 				"templates/thank-you.md": {Data: []byte(tt.text)},
 			}
-			drafts, ds, _ := draftsOf(t, files, &FollowUpPlan{N: 1, Of: 2})
+			drafts, ds, _ := draftsOf(t, files, followUp(1))
 			if len(ds) == 0 || !strings.HasPrefix(ds[0].String(), tt.want) {
 				t.Fatalf("diagnostics %v, want one at %s", ds, tt.want)
 			}
@@ -330,7 +341,7 @@ func TestTemplateOverride(t *testing.T) {
 		"n.md":                {Data: []byte(note)},
 		"templates/letter.md": {Data: []byte("---\nsubject: \"Dear {{ .To.Name }}: thanks\"\n---\nShort: {{ .Interview.Company }}, {{ .Candidate.Name }}.\n")},
 	}
-	drafts, ds, _ := draftsOf(t, files, nil)
+	drafts, ds, _ := draftsOf(t, files, calendar.Plan{})
 	if len(ds) > 0 {
 		t.Fatal(ds)
 	}
@@ -344,7 +355,7 @@ func TestTemplateOverride(t *testing.T) {
 // the personal part, the unfinished business, interest and fit, looking
 // forward, the signature; three or four short paragraphs.
 func TestDefaultThankYou(t *testing.T) {
-	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, nil)
+	drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(note)}}, calendar.Plan{})
 	md := drafts[0].Markdown
 	for _, want := range []string{
 		"Dear José,", "on Wednesday", "the Staff Engineer role at Café Über & Co.",
@@ -368,15 +379,15 @@ func TestDefaultThankYou(t *testing.T) {
 
 func TestFollowUps(t *testing.T) {
 	for _, tt := range []struct {
-		plan FollowUpPlan
+		n    int
 		name string
 		want []string
 	}{
-		{FollowUpPlan{N: 1, Of: 2}, "follow-up-1", []string{"Dear José,", "on 18 November", "by 30 November", "any news", "remain very interested", "references"}},
-		{FollowUpPlan{N: 2, Of: 2}, "follow-up-2", []string{"Dear José,", "once more", "longer than planned", "remain very interested", "a short note on how I would approach"}},
-		{FollowUpPlan{N: 0, Of: 2}, "status-check", []string{"Dear José,", "one last time", "still open", "Either way", "stay in touch"}},
+		{1, "follow-up-1", []string{"Dear José,", "on 18 November", "by 30 November", "any news", "remain very interested", "references"}},
+		{2, "follow-up-2", []string{"Dear José,", "once more", "longer than planned", "remain very interested", "a short note on how I would approach"}},
+		{0, "status-check", []string{"Dear José,", "one last time", "still open", "Either way", "stay in touch"}},
 	} {
-		drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "status: ready", "sent: 2026-11-18", 1))}}, &tt.plan)
+		drafts, _, _ := draftsOf(t, fstest.MapFS{"n.md": {Data: []byte(strings.Replace(note, "status: ready", "sent: 2026-11-18", 1))}}, followUp(tt.n))
 		if len(drafts) != 1 || drafts[0].Name != tt.name {
 			t.Fatalf("drafts %v, want %s alone (the thank-yous were sent)", drafts, tt.name)
 		}

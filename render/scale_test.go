@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -84,7 +85,7 @@ func parse(tb testing.TB, text string) (*vault.Note, *vault.Config, *Templates) 
 
 // check renders and proofreads n, as followup check does.
 func check(tb testing.TB, n *vault.Note, cfg *vault.Config, tmpls *Templates) []vault.Diagnostic {
-	drafts, ds := tmpls.Drafts(n, cfg, nil, time.Time{})
+	drafts, ds := tmpls.Drafts(n, cfg, calendar.Plan{})
 	if len(ds) > 0 {
 		tb.Fatal(ds)
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // This file holds the checks of SPEC "Checks" that look at notes rather
-// than at the text of drafts: early-follow-up, missing-email with the
-// company's address pattern, and overdue.
+// than at the text of drafts: early-follow-up and missing-email with the
+// company's address pattern. The overdue check is calendar's: it needs
+// the deadlines, which only calendar computes.
 
 // checkFollowUps warns about follow-ups logged before the decision date:
 // they tell the employer that their timeline was not heard.
@@ -222,82 +223,6 @@ func guessAddress(name string, addresses []known) (string, string) {
 		}
 	}
 	return "", ""
-}
-
-// A Due is what the overdue check needs of a note, small enough to keep
-// between builds.
-type Due struct {
-	Path, Company string
-	Deadline      time.Time // of the thank-you notes
-	Zone          string    // the note's time zone, by name
-	DateOnly      bool      // the interview has a date without a time
-	Pos           Pos       // where to report: the status, else the date
-	Waiting       bool      // not sent, and still waiting for an answer
-}
-
-// Dues returns the Due of every note.
-func (v *Vault) Dues() []Due { return DuesOf(v.Notes, v.Config) }
-
-// DuesOf returns the Due of each of notes.
-func DuesOf(notes []*Note, cfg *Config) []Due {
-	dues := make([]Due, 0, len(notes))
-	for _, n := range notes {
-		pos, ok := n.Keys["status"]
-		if !ok {
-			pos = n.Keys["date"]
-		}
-		dues = append(dues, Due{Path: n.Path, Company: n.Company, Deadline: n.End().Add(cfg.Rules.ThankYouWithin),
-			Zone: n.Zone.String(), DateOnly: !n.Date.HasTime, Pos: pos,
-			// Once they answered or the process is over, a late thank-you
-			// is no longer worth a reminder.
-			Waiting: n.Status != Sent && n.Outcome == Pending && n.HeardBack.IsZero()})
-	}
-	return dues
-}
-
-// Overdue returns an overdue warning for every note not sent whose
-// thank-you deadline (the interview's end plus thank_you_within) is past
-// at now.
-func (v *Vault) Overdue(now time.Time) []Diagnostic { return Overdue(v.Dues(), now, v.Config) }
-
-// Overdue returns the overdue warnings of dues at now.
-func Overdue(dues []Due, now time.Time, cfg *Config) []Diagnostic {
-	var ds []Diagnostic
-	if cfg.Disabled(CodeOverdue) {
-		return nil
-	}
-	zones := map[string]*time.Location{}
-	for _, d := range dues {
-		if !d.Waiting || !d.Deadline.Before(now) {
-			continue
-		}
-		zone, ok := zones[d.Zone]
-		if !ok {
-			var err error
-			if zone, err = time.LoadLocation(d.Zone); err != nil {
-				zone = cfg.Zone
-			}
-			zones[d.Zone] = zone
-		}
-		late := now.Sub(d.Deadline)
-		due := DueText(d.Deadline, zone, cfg.Zone, d.DateOnly)
-		ds = append(ds, Diagnostic{Path: d.Path, Line: max(d.Pos.Line, 1), Col: max(d.Pos.Col, 1), Severity: Warning, Code: CodeOverdue,
-			Message: fmt.Sprintf("the thank-you notes to %s were due %s, %s ago: send them now, then set status: sent",
-				d.Company, due, formatHours(late))})
-	}
-	return ds
-}
-
-func formatHours(d time.Duration) string {
-	switch h := int(d.Hours()); {
-	case h >= 48:
-		return fmt.Sprintf("%d days", h/24)
-	case h >= 2:
-		return fmt.Sprintf("%d hours", h)
-	case h == 1:
-		return "an hour"
-	}
-	return "less than an hour"
 }
 
 // checkCandidate warns, once for the vault, when a ready note's drafts

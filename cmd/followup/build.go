@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"followup/build"
+	"followup/calendar"
 	"followup/outbox"
 	"followup/vault"
 )
@@ -58,7 +59,7 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		if g.hooks.cacheHit != nil {
 			g.hooks.cacheHit()
 		}
-		ds := vault.Tidy(slices.Concat(c.Diags, vault.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
+		ds := vault.Tidy(slices.Concat(c.Diags, calendar.Overdue(c.Dues, w.now, w.cfg)), w.cfg)
 		if err := rep.report(ds); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"followup/build"
+	"followup/calendar"
 	"followup/vault"
 )
 
@@ -46,7 +47,7 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return err
 	}
 	v := vault.Open(w.fsys, w.cfg)
-	v.Diagnostics = append(v.Diagnostics, v.Overdue(w.now)...)
+	v.Diagnostics = append(v.Diagnostics, calendar.Overdue(calendar.DuesOf(v.Notes, w.cfg), w.now, w.cfg)...)
 	// The drafts are rendered too, in memory: a template's errors are
 	// problems to report before a build.
 	build.Proofread(w.fsys, v)

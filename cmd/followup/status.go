@@ -13,6 +13,7 @@ import (
 
 	"followup/build"
 	"followup/calendar"
+	"followup/render"
 	"followup/vault"
 )
 
@@ -35,15 +36,15 @@ Example:
 
 // A dueItem is one thing to do.
 type dueItem struct {
-	Kind      string   `json:"kind"` // thank-you, follow-up, status-check, decision
-	Company   string   `json:"company"`
-	Role      string   `json:"role,omitempty"`
-	People    []string `json:"people"`
-	Due       string   `json:"due"` // RFC 3339, or a date for all-day items
-	AllDay    bool     `json:"all_day"`
-	HoursLeft *float64 `json:"hours_left,omitempty"` // thank-you deadlines: negative when past
-	Note      string   `json:"note"`
-	Draft     string   `json:"draft,omitempty"` // the file to send, relative to the vault
+	Kind      calendar.Kind `json:"kind"` // ThankYou, FollowUp, StatusCheck or Decision
+	Company   string        `json:"company"`
+	Role      string        `json:"role,omitempty"`
+	People    []string      `json:"people"`
+	Due       string        `json:"due"` // RFC 3339, or a date for all-day items
+	AllDay    bool          `json:"all_day"`
+	HoursLeft *float64      `json:"hours_left,omitempty"` // thank-you deadlines: negative when past
+	Note      string        `json:"note"`
+	Draft     string        `json:"draft,omitempty"` // the file to send, relative to the vault
 	when      time.Time
 	text      string // when, as people read it: the thank-you deadline as check says it
 }
@@ -118,19 +119,18 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 			rep.Upcoming = append(rep.Upcoming, it)
 		}
 	}
-	dues := vault.DuesOf(v.Notes, v.Config) // in the order of v.Notes
-	for i, n := range v.Notes {
+	for _, n := range v.Notes {
+		p := calendar.PlanOf(n, v.Config.Rules)
 		outbox := path.Join(v.Config.Outbox, folders[n.Path])
 		base := dueItem{Company: n.Company, Role: n.Role, Note: n.Path}
 		// The thank-you is due while the check's overdue warning would
-		// fire for it: not sent, and no answer or outcome yet.
-		if dues[i].Waiting {
-			deadline := calendar.Deadline(n, v.Config.Rules)
+		// fire for it: the plan says both.
+		if p.Waiting {
 			it := base
-			it.Kind, it.when = "thank-you", deadline
-			it.Due = deadline.In(zone).Format(time.RFC3339)
-			it.text = vault.DueText(deadline, n.Zone, zone, !n.Date.HasTime)
-			hours := float64(deadline.Sub(now).Round(time.Minute)) / float64(time.Hour)
+			it.Kind, it.when = calendar.ThankYou, p.ThankYou
+			it.Due = p.ThankYou.In(zone).Format(time.RFC3339)
+			it.text = vault.DueText(p.ThankYou, n.Zone, zone, !n.Date.HasTime)
+			hours := float64(p.ThankYou.Sub(now).Round(time.Minute)) / float64(time.Hour)
 			it.HoursLeft = &hours
 			for _, iv := range n.Interviewers {
 				it.People = append(it.People, iv.Name)
@@ -138,37 +138,28 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 			if n.Status == vault.Ready {
 				it.Draft = outbox + "/"
 			}
-			add(it, calendar.DateOf(deadline.In(zone)), deadline.Before(now))
+			add(it, calendar.DateOf(p.ThankYou.In(zone)), p.ThankYou.Before(now))
 		}
-		if num, day, ok := calendar.NextFollowUp(n, v.Config.Rules); ok {
+		if s := p.Next; s != nil {
 			it := base
-			it.Kind, it.AllDay, it.Due, it.when = "follow-up", true, day.String(), day.In(zone)
-			name := fmt.Sprintf("follow-up-%d", num)
-			if num == 0 {
-				it.Kind, name = "status-check", "status-check"
-			}
+			it.Kind, it.AllDay, it.Due, it.when = s.Kind, true, s.Day.String(), s.Day.In(zone)
 			if n.Contact != nil {
 				it.People = []string{n.Contact.Name}
 			}
-			if n.Contact != nil && (n.Status == vault.Ready || n.Status == vault.Sent) {
-				// The draft to send: the e-mail, or the letter or talking
-				// points to print, as render makes them for the channel.
-				ext := ".eml"
-				if n.Contact.Channel != vault.Email {
-					ext = ".html"
-				}
-				it.Draft = outbox + "/" + name + ext
+			if s.Drafted {
+				// The file to send: the e-mail, or the letter or talking
+				// points to print, as render writes them for the channel.
+				it.Draft = outbox + "/" + s.Name() + render.Extensions(n.Contact.Channel)[0]
 			}
-			add(it, day, day.Before(today))
+			add(it, s.Day, s.Day.Before(today))
 		}
-		if n.Outcome == vault.Pending && !n.Decision.IsZero() {
-			day := calendar.DateOf(n.Decision.Time.In(n.Zone))
+		if !p.Decision.IsZero() {
 			it := base
-			it.Kind, it.AllDay, it.Due, it.when = "decision", true, day.String(), day.In(zone)
+			it.Kind, it.AllDay, it.Due, it.when = calendar.Decision, true, p.Decision.String(), p.Decision.In(zone)
 			if n.Contact != nil {
 				it.People = []string{n.Contact.Name}
 			}
-			add(it, day, false) // a decision date that passed is a follow-up's business
+			add(it, p.Decision, false) // a decision date that passed is a follow-up's business
 		}
 	}
 	for _, list := range [][]dueItem{rep.Overdue, rep.Today, rep.Upcoming} {
@@ -240,7 +231,7 @@ func describeItem(it dueItem) string {
 		due = t.Format("Mon 2 Jan")
 	}
 	switch it.Kind {
-	case "thank-you":
+	case calendar.ThankYou:
 		h, word := *it.HoursLeft, "left"
 		if h < 0 {
 			h, word = -h, "late"
@@ -250,9 +241,9 @@ func describeItem(it dueItem) string {
 			left = fmt.Sprintf(", %.0fm %s", h*60, word) // not "0h left" half an hour before
 		}
 		return fmt.Sprintf("Send thank-you notes: %s (%s), due %s%s", it.Company, people, due, left)
-	case "follow-up":
+	case calendar.FollowUp:
 		return fmt.Sprintf("Follow up: %s (%s), %s", it.Company, people, due)
-	case "status-check":
+	case calendar.StatusCheck:
 		return fmt.Sprintf("Ask about the status: %s (%s), %s", it.Company, people, due)
 	default:
 		return fmt.Sprintf("Decision expected: %s, %s", it.Company, due)
