@@ -355,7 +355,7 @@ func (o *Outbox) Put(files []File) (SyncStats, []vault.Diagnostic, error) {
 	}
 	dirs := slices.Sorted(maps.Keys(byDir))
 	results := make([]dirResult, len(dirs))
-	vault.Parallel(len(dirs), func(i int) { results[i] = o.syncDir(dirs[i], files, hashes, byDir[dirs[i]]) })
+	vault.Parallel(len(dirs), func(i int) { results[i] = o.writeDir(dirs[i], files, hashes, byDir[dirs[i]]) })
 	for _, r := range results {
 		st.Written += r.written
 		st.Unchanged += r.unchanged
@@ -436,19 +436,19 @@ func joinErrors(errs []error) error {
 	return errors.Join(errs...)
 }
 
-// dirResult is what syncDir did in one folder.
+// dirResult is what writeDir did in one folder.
 type dirResult struct {
 	written, unchanged int
 	kept               []string
 	errs               []error
 }
 
-// syncDir writes the files of one outbox folder (those at idx of all,
+// writeDir writes the files of one outbox folder (those at idx of all,
 // whose hashes are known), with the rules of Sync: a draft with a file
 // edited by hand (or not the tool's) is left as it is, whole. The folder
 // is opened once, read once, and synced once; a folder that is a
 // symbolic link is never written through.
-func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dirResult {
+func (o *Outbox) writeDir(dir string, all []File, hashes []string, idx []int) dirResult {
 	var r dirResult
 	full := o.Path(dir)
 	if err := o.noLinks(dir); err != nil {
@@ -543,7 +543,7 @@ func (o *Outbox) syncDir(dir string, all []File, hashes []string, idx []int) dir
 	}
 	if wrote {
 		// Sync the folder once, so that the renames survive a crash.
-		syncDir(d)
+		fsyncDir(d)
 	}
 	return r
 }
@@ -789,7 +789,7 @@ func (o *Outbox) writeAtomic(name string, data ...[]byte) error {
 		return fmt.Errorf("cannot write %s: %w", o.Path(name), vault.Cause(err))
 	}
 	o.wroteStat(name, st)
-	syncDir(d)
+	fsyncDir(d)
 	return nil
 }
 
@@ -809,8 +809,8 @@ func (o *Outbox) openDir(name string) (*os.Root, error) {
 	return d, nil
 }
 
-// syncDir syncs the folder d, so that the renames in it survive a crash.
-func syncDir(d *os.Root) {
+// fsyncDir syncs the folder d, so that the renames in it survive a crash.
+func fsyncDir(d *os.Root) {
 	if f, err := d.Open("."); err == nil {
 		_ = f.Sync()
 		f.Close()
@@ -860,7 +860,7 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 		return o.closeAfter(name, old, had, werr)
 	}
 	o.wroteStat(name, st)
-	syncDir(d)
+	fsyncDir(d)
 	if merr == nil {
 		merr = commitIn(md, mtmp, ManifestFile, o.fault)
 	}
@@ -868,7 +868,7 @@ func (o *Outbox) CloseWith(name string, sum func() [sha256.Size]byte, data ...[]
 		return fmt.Errorf("cannot write %s: %w", o.Path(ManifestFile), vault.Cause(merr))
 	}
 	o.changed = false
-	syncDir(md)
+	fsyncDir(md)
 	o.endJournal()
 	return nil
 }

@@ -189,7 +189,7 @@ func (o *Outbox) journal(files []File, hashes []string) error {
 		return fmt.Errorf("cannot write %s: %w", o.Path(JournalFile), vault.Cause(err))
 	}
 	if !o.journaled {
-		syncDir(d)
+		fsyncDir(d)
 		o.journaled = true
 	}
 	return nil
