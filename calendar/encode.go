@@ -51,7 +51,7 @@ func eventComponent(e Event, obsidianVault string) *ical.Component {
 	if e.Description != "" {
 		p.SetText(ical.PropDescription, e.Description)
 	}
-	p.SetText(ical.PropCategories, e.Kind.Category())
+	p.SetText(ical.PropCategories, e.Kind.category())
 	p.SetText(ical.PropTransparency, "TRANSPARENT")
 	if obsidianVault != "" {
 		p.SetURI(ical.PropURL, obsidianURL(obsidianVault, e.Note))

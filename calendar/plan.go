@@ -86,9 +86,9 @@ func nextFollowUp(n *vault.Note, r Rules) (num int, day Date, ok bool) {
 	if n.FollowUpsOver() {
 		return 0, Date{}, false
 	}
-	first := BusinessDays(DateOf(n.Date.Time), r.FollowUpWithoutDecision, r)
+	first := businessDays(DateOf(n.Date.Time), r.FollowUpWithoutDecision, r)
 	if !n.Decision.IsZero() {
-		first = BusinessDays(DateOf(n.Decision.Time.In(n.Zone)), r.FollowUpAfterDecision, r)
+		first = businessDays(DateOf(n.Decision.Time.In(n.Zone)), r.FollowUpAfterDecision, r)
 	}
 	logged := len(n.FollowUps)
 	if logged > r.MaxFollowUps {
@@ -102,7 +102,7 @@ func nextFollowUp(n *vault.Note, r Rules) (num int, day Date, ok bool) {
 				last = d
 			}
 		}
-		if next := BusinessDays(last, r.FollowUpEvery, r); first.Before(next) {
+		if next := businessDays(last, r.FollowUpEvery, r); first.Before(next) {
 			day = next
 		}
 	}

@@ -22,9 +22,9 @@ const (
 	StatusCheck Kind = "status-check"
 )
 
-// Category returns the event's CATEGORIES value: a status check is a
+// category returns the event's CATEGORIES value: a status check is a
 // follow-up too.
-func (k Kind) Category() string {
+func (k Kind) category() string {
 	if k == StatusCheck {
 		return string(FollowUp)
 	}
@@ -114,10 +114,10 @@ func (e Event) sortKey() time.Time {
 // Rules are the timing rules the schedule follows.
 type Rules = vault.Rules
 
-// BusinessDays returns the day n business days after d: each step moves to
+// businessDays returns the day n business days after d: each step moves to
 // the next day that is one of the workdays and not a holiday. With n = 0 it
 // returns d itself, or the next business day when d is none.
-func BusinessDays(d Date, n int, r Rules) Date {
+func businessDays(d Date, n int, r Rules) Date {
 	holidays := make([]Date, len(r.Holidays))
 	for i, h := range r.Holidays {
 		holidays[i] = DateOf(h.Time)

@@ -39,12 +39,12 @@ func TestBusinessDays(t *testing.T) {
 		{"2026-12-31", 1, "2027-01-01"},
 	}
 	for _, tt := range tests {
-		if got := BusinessDays(date(tt.from), tt.n, r); got != date(tt.want) {
-			t.Errorf("BusinessDays(%s, %d) = %s, want %s", tt.from, tt.n, got, tt.want)
+		if got := businessDays(date(tt.from), tt.n, r); got != date(tt.want) {
+			t.Errorf("businessDays(%s, %d) = %s, want %s", tt.from, tt.n, got, tt.want)
 		}
 	}
 	r.Workdays = []time.Weekday{time.Sunday, time.Monday, time.Tuesday, time.Wednesday, time.Thursday}
-	if got := BusinessDays(date("2026-11-19"), 1, r); got != date("2026-11-22") {
+	if got := businessDays(date("2026-11-19"), 1, r); got != date("2026-11-22") {
 		t.Errorf("with a Sunday-to-Thursday week, the day after Thursday = %s, want Sunday 2026-11-22", got)
 	}
 }
