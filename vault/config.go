@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"net"
+	"net/url"
 	"path"
 	"slices"
 	"sort"
@@ -33,6 +34,45 @@ type Config struct {
 	Rules         Rules
 	Checks        Checks
 	Serve         Serve
+	Mailbox       *Mailbox // nil without mailbox:
+	CalDAV        *CalDAV  // nil without caldav:
+}
+
+// Mailbox is where push puts the e-mail drafts: an IMAP account. The
+// password is never in followup.yaml, which lives in git: PasswordCmd
+// prints it, or $FOLLOWUP_IMAP_PASSWORD holds it.
+type Mailbox struct {
+	IMAP        string // host:port
+	Security    string // tls, starttls or none (loopback only)
+	Username    string
+	PasswordCmd string // run by the shell; its first line is the password
+	Drafts      string // the Drafts folder; "" finds the one marked \Drafts
+	Inbox       string // where replies are looked for
+}
+
+// The values of mailbox.security.
+const (
+	SecurityTLS      = "tls"
+	SecuritySTARTTLS = "starttls"
+	SecurityNone     = "none"
+)
+
+// CalDAV is the calendar push writes the events into.
+type CalDAV struct {
+	URL         string // the server, for discovery, or the calendar collection
+	Username    string
+	PasswordCmd string // run by the shell; else $FOLLOWUP_CALDAV_PASSWORD
+}
+
+// IsLoopback reports whether host (a name or an address, without a port)
+// is this machine: localhost, 127.0.0.0/8 or ::1. Only there may push
+// talk without TLS.
+func IsLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	return ip != nil && ip.IsLoopback()
 }
 
 // Candidate is who writes the notes.
@@ -184,7 +224,9 @@ func (r configReader) section(name string, n *yaml.Node, set map[string]func(*ya
 	}
 	known := make([]string, 0, len(set))
 	for k := range set {
-		known = append(known, k)
+		if k != "password" { // read only to refuse it: never offered
+			known = append(known, k)
+		}
 	}
 	sort.Strings(known)
 	for _, f := range r.d.fields(n) {
@@ -386,6 +428,8 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 				},
 			})
 		},
+		"mailbox": func(v *yaml.Node) { r.mailbox(v, c) },
+		"caldav":  func(v *yaml.Node) { r.caldav(v, c) },
 		"serve": func(v *yaml.Node) {
 			r.section("serve", v, map[string]func(*yaml.Node){
 				"addr": func(v *yaml.Node) {
@@ -408,6 +452,94 @@ func (r configReader) read(root *yaml.Node, c *Config) {
 		}
 		d.errorf(at, CodeConfig, "the outbox %s and the templates %s must be folders apart, neither inside the other: followup writes the outbox and reads the templates", c.Outbox, c.Templates)
 	}
+}
+
+// noPassword is the error of a password: key in a section of push.
+func (r configReader) noPassword(section, env string) func(*yaml.Node) {
+	return func(v *yaml.Node) {
+		// The value is never repeated: it may be a real password.
+		r.d.errorf(nodePos(deref(v)), CodeConfig, "%s.password: a password never goes in %s, which is kept in git: remove it, then set password_cmd (a command that prints it, such as pass show mail/app) or $%s",
+			section, ConfigFile, env)
+	}
+}
+
+// mailbox reads the mailbox: section.
+func (r configReader) mailbox(v *yaml.Node, c *Config) {
+	d := r.d
+	before := len(d.list) // a key with an error is not also missing
+	m := &Mailbox{Security: SecurityTLS, Inbox: "INBOX"}
+	var hostPos Pos
+	r.section("mailbox", v, map[string]func(*yaml.Node){
+		"imap": func(v *yaml.Node) {
+			if s, ok := d.text("imap", v); ok {
+				if host, port, err := net.SplitHostPort(s); err != nil || host == "" || port == "" {
+					d.errorf(nodePos(deref(v)), CodeConfig, "mailbox.imap must be host:port, such as imap.fastmail.com:993, not %q", s)
+					return
+				}
+				m.IMAP, hostPos = s, nodePos(deref(v))
+			}
+		},
+		"security": func(v *yaml.Node) {
+			if s, ok := d.enum("security", v, SecurityTLS, SecuritySTARTTLS, SecurityNone); ok {
+				m.Security = s
+			}
+		},
+		"username":     func(v *yaml.Node) { m.Username, _ = d.text("username", v) },
+		"password_cmd": func(v *yaml.Node) { m.PasswordCmd, _ = d.text("password_cmd", v) },
+		"password":     r.noPassword("mailbox", "FOLLOWUP_IMAP_PASSWORD"),
+		"drafts":       func(v *yaml.Node) { m.Drafts, _ = d.text("drafts", v) },
+		"inbox":        func(v *yaml.Node) { m.Inbox, _ = d.text("inbox", v) },
+	})
+	at := nodePos(deref(v))
+	switch host, _, _ := net.SplitHostPort(m.IMAP); {
+	case m.IMAP == "" && len(d.list) == before:
+		d.errorf(at, CodeConfig, "mailbox.imap is missing: the IMAP server as host:port, such as imap.fastmail.com:993")
+	case m.Username == "" && len(d.list) == before:
+		d.errorf(at, CodeConfig, "mailbox.username is missing: the account to log in as, such as alex@example.com")
+	case m.Security == SecurityNone && m.IMAP != "" && !IsLoopback(host):
+		d.errorf(hostPos, CodeConfig, "mailbox.security: none sends the password in the clear: it is allowed on this machine only (localhost, 127.0.0.1), not %s", host)
+	}
+	if m.Inbox == "" {
+		m.Inbox = "INBOX"
+	}
+	c.Mailbox = m
+}
+
+// caldav reads the caldav: section.
+func (r configReader) caldav(v *yaml.Node, c *Config) {
+	d := r.d
+	before := len(d.list)
+	cd := &CalDAV{}
+	r.section("caldav", v, map[string]func(*yaml.Node){
+		"url": func(v *yaml.Node) {
+			s, ok := d.text("url", v)
+			if !ok {
+				return
+			}
+			u, err := url.Parse(s)
+			switch {
+			case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url must be the server's address, such as https://caldav.fastmail.com/, not %q", s)
+			case u.User != nil:
+				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url must not hold a user name or password: set username and password_cmd")
+			case u.Scheme == "http" && !IsLoopback(u.Hostname()):
+				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url: http sends the password in the clear: use https (http is allowed on this machine only, localhost or 127.0.0.1)")
+			default:
+				cd.URL = s
+			}
+		},
+		"username":     func(v *yaml.Node) { cd.Username, _ = d.text("username", v) },
+		"password_cmd": func(v *yaml.Node) { cd.PasswordCmd, _ = d.text("password_cmd", v) },
+		"password":     r.noPassword("caldav", "FOLLOWUP_CALDAV_PASSWORD"),
+	})
+	at := nodePos(deref(v))
+	switch {
+	case cd.URL == "" && len(d.list) == before:
+		d.errorf(at, CodeConfig, "caldav.url is missing: the server, such as https://caldav.fastmail.com/, or the calendar's own address")
+	case cd.Username == "" && len(d.list) == before:
+		d.errorf(at, CodeConfig, "caldav.username is missing: the account to log in as, such as alex@example.com")
+	}
+	c.CalDAV = cd
 }
 
 // within reports whether the vault path p is the folder dir or lies in

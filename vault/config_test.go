@@ -88,7 +88,19 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"timezon: UTC\n", `followup.yaml:1:1: error: unknown key "timezon" at the top level: did you mean "timezone"? [unknown-key]`},
 		{"calendar:\n  detail: full\n", `followup.yaml:2:3: error: unknown key "detail" in calendar: did you mean "details"? [unknown-key]`},
 		{"rules:\n  follow_up_evry: 3\n", `followup.yaml:2:3: error: unknown key "follow_up_evry" in rules: did you mean "follow_up_every"? [unknown-key]`},
-		{"colour: blue\n", `followup.yaml:1:1: error: unknown key "colour" at the top level: the keys are calendar, candidate, checks, ignore, obsidian_vault, outbox, rules, serve, templates, timezone [unknown-key]`},
+		{"colour: blue\n", `followup.yaml:1:1: error: unknown key "colour" at the top level: the keys are caldav, calendar, candidate, checks, ignore, mailbox, obsidian_vault, outbox, rules, serve, templates, timezone [unknown-key]`},
+		{"mailbox:\n  imap: imap.example.com:993\n  username: a\n  password: hunter2\n", `followup.yaml:4:13: error: mailbox.password: a password never goes in followup.yaml, which is kept in git: remove it, then set password_cmd (a command that prints it, such as pass show mail/app) or $FOLLOWUP_IMAP_PASSWORD [config]`},
+		{"caldav:\n  url: https://dav.example.com/\n  username: a\n  password: hunter2\n", `followup.yaml:4:13: error: caldav.password: a password never goes in followup.yaml, which is kept in git: remove it, then set password_cmd (a command that prints it, such as pass show mail/app) or $FOLLOWUP_CALDAV_PASSWORD [config]`},
+		{"mailbox:\n  imap: imap.example.com\n  username: a\n", `followup.yaml:2:9: error: mailbox.imap must be host:port, such as imap.fastmail.com:993, not "imap.example.com" [config]`},
+		{"mailbox:\n  username: a\n", `followup.yaml:2:3: error: mailbox.imap is missing: the IMAP server as host:port, such as imap.fastmail.com:993 [config]`},
+		{"mailbox:\n  imap: imap.example.com:993\n", `followup.yaml:2:3: error: mailbox.username is missing: the account to log in as, such as alex@example.com [config]`},
+		{"mailbox:\n  imap: imap.example.com:143\n  username: a\n  security: none\n", `followup.yaml:2:9: error: mailbox.security: none sends the password in the clear: it is allowed on this machine only (localhost, 127.0.0.1), not imap.example.com [config]`},
+		{"mailbox:\n  imap: imap.example.com:993\n  username: a\n  security: ssl\n", `followup.yaml:4:13: error: security "ssl" is not one of tls, starttls, none [config]`},
+		{"mailbox:\n  imap: imap.example.com:993\n  usrname: a\n", `followup.yaml:3:3: error: unknown key "usrname" in mailbox: did you mean "username"? [unknown-key]`},
+		{"mailbox:\n  imap: imap.example.com:993\n  user: a\n", `followup.yaml:3:3: error: unknown key "user" in mailbox: the keys are drafts, imap, inbox, password_cmd, security, username [unknown-key]`},
+		{"caldav:\n  url: http://dav.example.com/\n  username: a\n", `followup.yaml:2:8: error: caldav.url: http sends the password in the clear: use https (http is allowed on this machine only, localhost or 127.0.0.1) [config]`},
+		{"caldav:\n  url: dav.example.com\n  username: a\n", `followup.yaml:2:8: error: caldav.url must be the server's address, such as https://caldav.fastmail.com/, not "dav.example.com" [config]`},
+		{"caldav:\n  url: https://a:b@dav.example.com/\n  username: a\n", `followup.yaml:2:8: error: caldav.url must not hold a user name or password: set username and password_cmd [config]`},
 		{"timezone: Mars/Base\n", `followup.yaml:1:11: error: timezone: "Mars/Base" is not an IANA time zone such as Europe/Berlin or America/New_York [config]`},
 		{"outbox: ../elsewhere\n", `followup.yaml:1:9: error: outbox must be a folder inside the vault, such as outbox, not "../elsewhere" [config]`},
 		{"outbox: /tmp/x\n", `followup.yaml:1:9: error: outbox must be a folder inside the vault, such as outbox, not "/tmp/x" [config]`},
@@ -123,6 +135,29 @@ func TestLoadConfigErrors(t *testing.T) {
 		}
 		if len(got) != 1 || got[0] != tt.want {
 			t.Errorf("LoadConfig(%q):\n got %s\nwant %s", tt.yaml, strings.Join(got, "\n     "), tt.want)
+		}
+	}
+}
+
+// TestLoadConfigPush reads the push sections: their defaults, and plain
+// IMAP and HTTP allowed on this machine only.
+func TestLoadConfigPush(t *testing.T) {
+	c, ds := LoadConfig(fstest.MapFS{ConfigFile: {Data: []byte("mailbox:\n  imap: 127.0.0.1:1143\n  security: none\n  username: alex\n  password_cmd: cat pw\ncaldav:\n  url: http://localhost:5232/alex/\n  username: alex\n")}}, time.UTC)
+	if len(ds) > 0 {
+		t.Fatal(ds)
+	}
+	if m := c.Mailbox; m == nil || *m != (Mailbox{IMAP: "127.0.0.1:1143", Security: SecurityNone, Username: "alex", PasswordCmd: "cat pw", Inbox: "INBOX"}) {
+		t.Errorf("mailbox = %+v", m)
+	}
+	if d := c.CalDAV; d == nil || *d != (CalDAV{URL: "http://localhost:5232/alex/", Username: "alex"}) {
+		t.Errorf("caldav = %+v", d)
+	}
+	if c, _ := LoadConfig(fstest.MapFS{}, time.UTC); c.Mailbox != nil || c.CalDAV != nil {
+		t.Errorf("without the sections: %+v, %+v", c.Mailbox, c.CalDAV)
+	}
+	for host, want := range map[string]bool{"localhost": true, "127.0.0.2": true, "::1": true, "[::1]": true, "imap.example.com": false, "10.0.0.1": false, "": false} {
+		if IsLoopback(host) != want {
+			t.Errorf("IsLoopback(%q) = %v", host, !want)
 		}
 	}
 }
