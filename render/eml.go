@@ -28,6 +28,17 @@ func (d Draft) message(cfg *vault.Config) ([]byte, error) {
 	return d.eml(cfg, body)
 }
 
+// HeaderID is the header of an e-mail draft that names which draft it
+// is: the same in every version of the draft.
+const HeaderID = "X-Followup-Draft"
+
+// DraftID returns the identity of the draft name of note n: opaque, so
+// that a draft sent as it is tells the recipient nothing of the vault.
+func DraftID(n *vault.Note, name string) string {
+	sum := sha256.Sum256([]byte(n.ID + "\x00" + name))
+	return hex.EncodeToString(sum[:16])
+}
+
 func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	plain := crlf(d.Markdown)
 	html := crlf(string(body))
@@ -43,12 +54,28 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	h.Set("Content-Type", "multipart/alternative; boundary="+boundary)
 	h.Set("MIME-Version", "1.0")
 	h.Set("X-Unsent", "1")
-	h.Set("Subject", encodeSubject(clean(d.Subject)))
+	subject := encodeSubject(clean(d.Subject))
+	var to, from string
 	if d.To.Email != "" {
-		h.Set("To", formatAddress(clean(d.To.Name), clean(d.To.Email)))
+		to = formatAddress(clean(d.To.Name), clean(d.To.Email))
 	}
 	if c := cfg.Candidate; c.Email != "" {
-		h.Set("From", formatAddress(clean(c.Name), clean(c.Email)))
+		from = formatAddress(clean(c.Name), clean(c.Email))
+	}
+	// The draft's identity, the same in every version, by which push
+	// finds its copy in the Drafts folder; and a Message-ID from it and
+	// from this version's text, so that a changed draft is a new message
+	// (some servers keep only one message of a Message-ID).
+	id := DraftID(d.Note, d.Name)
+	version := sha256.Sum256([]byte(subject + "\x00" + to + "\x00" + from + "\x00" + plain + "\x00" + html))
+	h.Set("Message-ID", "<"+id+"."+hex.EncodeToString(version[:6])+"@followup>")
+	h.Set(HeaderID, id)
+	h.Set("Subject", subject)
+	if to != "" {
+		h.Set("To", to)
+	}
+	if from != "" {
+		h.Set("From", from)
 	}
 
 	var b bytes.Buffer

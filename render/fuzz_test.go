@@ -54,7 +54,7 @@ func FuzzEML(f *testing.F) {
 		if err != nil {
 			t.Fatalf("unreadable message: %v\n%q", err, eml)
 		}
-		allowed := []string{"From", "To", "Subject", "X-Unsent", "Mime-Version", "Content-Type"}
+		allowed := []string{"From", "To", "Subject", "X-Followup-Draft", "Message-Id", "X-Unsent", "Mime-Version", "Content-Type"}
 		for key, values := range msg.Header {
 			if !slices.Contains(allowed, key) {
 				t.Errorf("header %s: %q was made\n%q", key, values, eml)

@@ -155,7 +155,11 @@ func TestEMLParses(t *testing.T) {
 	if err != nil || from[0].Name != "Zoë Müller" {
 		t.Errorf("From = %v, %v", from, err)
 	}
-	if msg.Header.Get("X-Unsent") != "1" || msg.Header.Get("Date") != "" || msg.Header.Get("Message-Id") != "" {
+	// No Date: the client sets it when the mail is sent. A Message-ID
+	// from the draft's identity, which its own header gives.
+	id := msg.Header.Get(HeaderID)
+	if msg.Header.Get("X-Unsent") != "1" || msg.Header.Get("Date") != "" || len(id) != 32 ||
+		!strings.HasPrefix(msg.Header.Get("Message-Id"), "<"+id+".") || !strings.HasSuffix(msg.Header.Get("Message-Id"), "@followup>") {
 		t.Errorf("header = %v", msg.Header)
 	}
 	mediaType, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
@@ -435,5 +439,35 @@ func TestFoldHeader(t *testing.T) {
 		if got := string(foldHeader([]byte(tt.in))); got != tt.want {
 			t.Errorf("foldHeader(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestDraftIdentity: a draft keeps its X-Followup-Draft header when its
+// text changes, and gets a new Message-ID; two drafts of a note differ.
+func TestDraftIdentity(t *testing.T) {
+	n := &vault.Note{Path: "n.md", ID: "interviews/acme", Company: "Acme"}
+	cfg := vault.DefaultConfig(time.UTC)
+	cfg.Candidate = vault.Candidate{Name: "Alex Rivera", Email: "alex@example.com"}
+	header := func(name, text string) (id, messageID string) {
+		d := Draft{Kind: calendar.ThankYou, Channel: vault.Email, Name: name, Subject: "Thank you", Markdown: text,
+			To: &vault.Interviewer{Name: "Jane Doe", Email: "jane@acme.example"}, Note: n}
+		eml, err := d.message(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(eml))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return msg.Header.Get(HeaderID), msg.Header.Get("Message-Id")
+	}
+	id1, mid1 := header("jane-doe", "Dear Jane,\n\nThank you.\n")
+	id2, mid2 := header("jane-doe", "Dear Jane,\n\nThank you again.\n")
+	id3, _ := header("raj-patel", "Dear Jane,\n\nThank you.\n")
+	if id1 != DraftID(n, "jane-doe") || id1 != id2 || mid1 == mid2 || id3 == id1 {
+		t.Errorf("ids %s %s %s, message ids %s %s", id1, id2, id3, mid1, mid2)
+	}
+	if again, _ := header("jane-doe", "Dear Jane,\n\nThank you.\n"); again != id1 {
+		t.Errorf("the same draft gave %s, then %s", id1, again)
 	}
 }
