@@ -136,6 +136,14 @@ func (e *Engine) Started() bool { return e.started }
 // first build does not scan it again.
 func (e *Engine) Scanned(entries []vault.Entry) { e.scanned = entries }
 
+// Vault returns the vault as the last build read it: its notes without
+// errors, the paths of those with errors, and the configuration.
+func (e *Engine) Vault() *vault.Vault { return e.v }
+
+// Outbox returns the outbox the Engine writes, for what reads it after a
+// build (push).
+func (e *Engine) Outbox() *outbox.Outbox { return e.ob }
+
 // Calendar returns the calendar's bytes as last built, nil before the
 // first build, and a number that changes each time they change.
 func (e *Engine) Calendar() ([]byte, int) {

@@ -663,6 +663,12 @@ func (o *Outbox) Listed(name string) bool {
 	return ok
 }
 
+// FilesOf returns the outbox files the manifest lists for the note at
+// the vault path note, sorted.
+func (o *Outbox) FilesOf(note string) []string {
+	return slices.Sorted(maps.Keys(o.manifest.byNote[note]))
+}
+
 // Names returns the names of the files the manifest lists.
 func (o *Outbox) Names() []string { return slices.Clone(o.manifest.sorted()) }
 

@@ -82,7 +82,7 @@ func TestTwoWriters(t *testing.T) {
 	}
 	// A second watcher is refused the same way.
 	stderr.Reset()
-	if err := watch(t.Context(), &globals{vault: dir}, 0, &stderr, nil); !errors.Is(err, outbox.ErrLocked) {
+	if err := watch(t.Context(), &globals{vault: dir}, watchOptions{}, &stderr, nil); !errors.Is(err, outbox.ErrLocked) {
 		t.Errorf("a second watcher: %v", err)
 	}
 

@@ -79,6 +79,8 @@ Commands:
 	watch       build, then rebuild on every change (--poll D)
 	serve       watch, and serve the calendar over HTTP (--addr, --token)
 	status      what is overdue, due today and coming up (--days N, --json)
+	push        put the drafts that are due into your mailbox's Drafts folder, and
+	            the events into your CalDAV calendar (--dry-run)
 	completion  print a completion script for bash, zsh or fish
 	version     print the version
 
@@ -158,6 +160,8 @@ func runWith(ctx context.Context, h hooks, args []string, stdin io.Reader, stdou
 		return runWatch(ctx, g, rest, stdout, stderr)
 	case "serve":
 		return runServe(ctx, g, rest, stdout, stderr)
+	case "push":
+		return runPush(ctx, g, rest, stdout, stderr)
 	case "completion":
 		return runCompletion(rest, stdout)
 	case "help":
@@ -168,7 +172,7 @@ func runWith(ctx context.Context, h hooks, args []string, stdin io.Reader, stdou
 }
 
 // helps is the help of each command, for `followup help COMMAND`.
-var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp, "init": initHelp, "new": newHelp, "status": statusHelp, "watch": watchHelp, "serve": serveHelp, "completion": completionHelp}
+var helps = map[string]string{"check": checkHelp, "build": buildHelp, "version": versionHelp, "init": initHelp, "new": newHelp, "status": statusHelp, "watch": watchHelp, "serve": serveHelp, "push": pushHelp, "completion": completionHelp}
 
 func runHelp(args []string, stdout io.Writer) error {
 	if len(args) == 0 {

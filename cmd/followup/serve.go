@@ -19,7 +19,7 @@ import (
 	"followup/outbox"
 )
 
-const serveHelp = `usage: followup serve [--addr HOST:PORT] [--token TOKEN] [--poll DURATION]
+const serveHelp = `usage: followup serve [--addr HOST:PORT] [--token TOKEN] [--poll DURATION] [--push]
 
 Serve does what watch does, and serves the calendar over HTTP for a
 calendar application to subscribe to: at /calendar.ics, or only at
@@ -31,6 +31,7 @@ and prints the http:// and webcal:// addresses to subscribe to.
 	--token TOKEN      serve the calendar under this secret only (default serve.token);
 	                   letters, digits, - and _
 	--poll DURATION    also rescan the vault this often, as watch does
+	--push             push after each rebuild, as watch --push does
 
 Example:
 
@@ -42,6 +43,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	addr := fs.String("addr", "", "listen on `HOST:PORT`")
 	token := fs.String("token", "", "serve the calendar under `TOKEN` only")
 	poll := fs.Duration("poll", 0, "rescan the vault every `DURATION`")
+	push := fs.Bool("push", false, "push after each rebuild")
 	if err := parseFlags(fs, g, args, stdout, serveHelp); err != nil {
 		return err
 	}
@@ -97,7 +99,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	watchErr := watchLocked(ctx, g, *poll, stderr, feed.publish, lock)
+	watchErr := watchLocked(ctx, g, watchOptions{poll: *poll, push: *push}, stderr, feed.publish, lock)
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(shutdown)

@@ -13,6 +13,7 @@ import (
 
 	"followup/build"
 	"followup/calendar"
+	"followup/mailbox"
 	"followup/render"
 	"followup/vault"
 )
@@ -27,7 +28,7 @@ exits 0 whatever is due.
 	--days N   how far ahead to look (default 14)
 	--json     print {now, days, overdue, today, upcoming} for scripts; each
 	           item is {kind, company, role, people, due, all_day,
-	           hours_left, note, draft}
+	           hours_left, note, draft, replied}
 
 Example:
 
@@ -45,8 +46,13 @@ type dueItem struct {
 	HoursLeft *float64      `json:"hours_left,omitempty"` // thank-you deadlines: negative when past
 	Note      string        `json:"note"`
 	Draft     string        `json:"draft,omitempty"` // the file to send, relative to the vault
-	when      time.Time
-	text      string // when, as people read it: the thank-you deadline as check says it
+	// Replied is when the last reply that push found for the note came,
+	// RFC 3339: time to record heard_back or the outcome.
+	Replied string `json:"replied,omitempty"`
+	when    time.Time
+	text    string // when, as people read it: the thank-you deadline as check says it
+	replier string // who replied last, as push found
+	replied time.Time
 }
 
 // statusReport is the JSON of status, a stable shape for scripts.
@@ -80,6 +86,7 @@ func runStatus(g *globals, args []string, stdout, stderr io.Writer) error {
 	}
 	v := vault.Open(w.fsys, w.cfg)
 	rep := dueReport(v, w.now, *days)
+	markReplies(&rep, readReplies(w), w.cfg.Zone)
 	if *asJSON {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
@@ -173,6 +180,39 @@ func dueReport(v *vault.Vault, now time.Time, days int) statusReport {
 	return rep
 }
 
+// readReplies returns the replies the last push found, from its state in
+// the outbox; none when push never ran.
+func readReplies(w *workspace) []mailbox.Reply {
+	data, err := w.root.ReadFile(path.Join(w.cfg.Outbox, pushStateFile))
+	if err != nil {
+		return nil
+	}
+	var st pushState
+	if json.Unmarshal(data, &st) != nil || st.Mailbox == nil {
+		return nil
+	}
+	return st.Mailbox.Replies
+}
+
+// markReplies marks the items of each note someone replied about with
+// the last reply, after its interview.
+func markReplies(rep *statusReport, replies []mailbox.Reply, zone *time.Location) {
+	last := map[string]mailbox.Reply{}
+	for _, r := range replies {
+		if r.Date.After(last[r.Note].Date) {
+			last[r.Note] = r
+		}
+	}
+	for _, list := range [][]dueItem{rep.Overdue, rep.Today, rep.Upcoming} {
+		for i := range list {
+			if r, ok := last[list[i].Note]; ok {
+				list[i].replier, list[i].replied = r.From, r.Date.In(zone)
+				list[i].Replied = r.Date.In(zone).Format(time.RFC3339)
+			}
+		}
+	}
+}
+
 // useColour reports whether status may colour its output: only on a
 // terminal, and never with NO_COLOR set.
 func useColour(w io.Writer) bool {
@@ -209,6 +249,9 @@ func printStatus(w io.Writer, rep statusReport, colour bool) {
 		fmt.Fprintln(w, paint(s.colour, s.title))
 		for _, it := range s.items {
 			fmt.Fprintf(w, "  %s\n", describeItem(it))
+			if it.replier != "" {
+				fmt.Fprintf(w, "    %s replied %s: record heard_back or the outcome\n", it.replier, it.replied.Format("Mon 2 Jan"))
+			}
 			if it.Draft != "" {
 				fmt.Fprintf(w, "    %s\n", it.Draft)
 			}

@@ -23,7 +23,7 @@ import (
 	"followup/vault"
 )
 
-const watchHelp = `usage: followup watch [--poll DURATION]
+const watchHelp = `usage: followup watch [--poll DURATION] [--push]
 
 Watch builds the vault, then rebuilds on every change until interrupted
 (Ctrl-C). Only what changed is rebuilt: a note's own drafts and events; the
@@ -36,6 +36,8 @@ temporary files never start a rebuild.
 	--poll DURATION   also rescan the vault this often, such as 5s: for
 	                  network drives and folders whose changes the system
 	                  does not report
+	--push            push after each rebuild that changed drafts or the
+	                  calendar, and each morning, as followup push does
 
 Example:
 
@@ -45,13 +47,14 @@ Example:
 func runWatch(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("watch", flag.ContinueOnError)
 	poll := fs.Duration("poll", 0, "rescan the vault every `DURATION`")
+	push := fs.Bool("push", false, "push after each rebuild")
 	if err := parseFlags(fs, g, args, stdout, watchHelp); err != nil {
 		return err
 	}
 	if *poll < 0 {
 		return usagef("watch: --poll must not be negative")
 	}
-	return watch(ctx, g, *poll, stderr, nil)
+	return watch(ctx, g, watchOptions{poll: *poll, push: *push}, stderr, nil)
 }
 
 // The quiet period after the last change before a rebuild, and the
@@ -66,13 +69,19 @@ const (
 
 // watch builds the vault and rebuilds it on every change until ctx is
 // done. Each build's calendar goes to published, when given (serve).
-func watch(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte)) error {
-	return watchLocked(ctx, g, poll, stderr, published, nil)
+func watch(ctx context.Context, g *globals, opts watchOptions, stderr io.Writer, published func([]byte)) error {
+	return watchLocked(ctx, g, opts, stderr, published, nil)
+}
+
+// watchOptions are the flags of watch that serve shares.
+type watchOptions struct {
+	poll time.Duration // rescan this often; 0 never
+	push bool          // push after each rebuild that changed something
 }
 
 // watchLocked is watch with the outbox's lock already held, or nil to
 // take it.
-func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.Writer, published func([]byte), lock *outbox.Lock) error {
+func watchLocked(ctx context.Context, g *globals, opts watchOptions, stderr io.Writer, published func([]byte), lock *outbox.Lock) error {
 	// The goroutines started here end with it, whichever way it returns.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -87,6 +96,13 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	}
 	if err := w.requireVault(); err != nil {
 		return err
+	}
+	// The passwords are asked for once, before anything is built.
+	var ps *pusher
+	if opts.push {
+		if ps, err = newPusher(ctx, w, stderr); err != nil {
+			return err
+		}
 	}
 	// The watcher writes the outbox for as long as it runs: no other
 	// process may, or the engine's idea of the outbox would be wrong.
@@ -155,6 +171,9 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 				publishedBy, publishedWrites = e, writes
 			}
 		}
+		if ps != nil && p != nil && (fresh || p.Sync.Written+p.Sync.Removed > 0 || strings.Contains(p.Calendar, " written ")) {
+			pushNow(ctx, ps, e, now, stderr)
+		}
 		if err != nil {
 			// A full disk or a read-only outbox: say so and keep watching;
 			// the next change tries again.
@@ -174,10 +193,15 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 	batches := make(chan []string)
 	go collect(ctx, changes, batches, quietPeriod, maxWait)
 	var tick <-chan time.Time
-	if poll > 0 {
-		t := time.NewTicker(poll)
+	if opts.poll > 0 {
+		t := time.NewTicker(opts.poll)
 		defer t.Stop()
 		tick = t.C
+	}
+	// A follow-up is pushed on its day: each morning, push again.
+	var morning <-chan time.Time
+	if ps != nil {
+		morning = time.After(untilMorning(time.Now().In(w.cfg.Zone)))
 	}
 	for {
 		select {
@@ -241,6 +265,13 @@ func watchLocked(ctx context.Context, g *globals, poll time.Duration, stderr io.
 			if err := rebuild(nil); err != nil {
 				return err
 			}
+		case <-morning:
+			now, err := currentTime(g.now, os.Getenv("SOURCE_DATE_EPOCH"), w.cfg.Zone)
+			if err != nil {
+				return err
+			}
+			pushNow(ctx, ps, e, now, stderr)
+			morning = time.After(untilMorning(time.Now().In(w.cfg.Zone)))
 		}
 	}
 }
@@ -475,4 +506,19 @@ func collect(ctx context.Context, changes <-chan string, batches chan<- []string
 			}
 		}
 	}
+}
+
+// pushNow pushes what the engine e built; a failure is said, and the
+// watcher goes on: the next rebuild or morning tries again.
+func pushNow(ctx context.Context, ps *pusher, e *build.Engine, now time.Time, stderr io.Writer) {
+	if err := ps.push(ctx, e, now, false); err != nil {
+		fmt.Fprintf(stderr, "followup: error: %v\n", err)
+	}
+}
+
+// untilMorning is how long from now until five past midnight of the next
+// day, in now's zone: the follow-ups of that day are then due.
+func untilMorning(now time.Time) time.Duration {
+	y, m, d := now.Date()
+	return time.Date(y, m, d+1, 0, 5, 0, 0, now.Location()).Sub(now)
 }

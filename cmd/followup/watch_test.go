@@ -181,7 +181,9 @@ func startWatch(t *testing.T, dir string) (log *syncBuffer, stop func()) {
 	ctx, cancel := context.WithCancel(t.Context())
 	log = &syncBuffer{}
 	done := make(chan error, 1)
-	go func() { done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, 0, log, nil) }()
+	go func() {
+		done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, watchOptions{}, log, nil)
+	}()
 	waitFor(t, "the first build", log, func() bool { return strings.Contains(log.String(), "watching") })
 	return log, func() {
 		cancel()

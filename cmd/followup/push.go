@@ -1,0 +1,394 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"net/textproto"
+	"os"
+	"os/exec"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	"followup/build"
+	"followup/calendar"
+	"followup/calendar/caldav"
+	"followup/mailbox"
+	"followup/outbox"
+	"followup/render"
+	"followup/vault"
+)
+
+const pushHelp = `usage: followup push [--dry-run]
+
+Push builds the vault, as build does, then puts the e-mail drafts that are
+due into your mailbox's Drafts folder (IMAP), where you review and send
+them from any device, and the calendar's events into your CalDAV calendar,
+as mailbox: and caldav: in followup.yaml say. It never sends mail.
+
+A draft is due when its note is ready (thank-you notes), or from the day
+its follow-up is due. Each draft has one copy in Drafts: a changed draft
+replaces its copy, a copy you edited, sent or deleted is left alone and
+never pushed again, and the drafts of a note no longer ready are removed
+when their copy is unedited. Mail from the interviewers and contacts, and
+replies to the drafts, are reported (status shows them too).
+
+The password comes from password_cmd, else $FOLLOWUP_IMAP_PASSWORD (and
+$FOLLOWUP_CALDAV_PASSWORD); it is never printed or stored. A failure is one
+line and exit 2.
+
+	--dry-run   say what would be pushed, and change nothing on the servers
+
+Example:
+
+	followup push --dry-run
+`
+
+func runPush(ctx context.Context, g *globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("push", flag.ContinueOnError)
+	dryRun := fs.Bool("dry-run", false, "say what would be pushed, change nothing")
+	if err := parseFlags(fs, g, args, stdout, pushHelp); err != nil {
+		return err
+	}
+	w, err := openWorkspace(g)
+	if err != nil {
+		return err
+	}
+	rep := reporter{stdout: stdout, stderr: stderr}
+	if err := w.loadConfig(rep); err != nil {
+		return err
+	}
+	if err := w.requireVault(); err != nil {
+		return err
+	}
+	ps, err := newPusher(ctx, w, stderr)
+	if err != nil {
+		return err
+	}
+	lock, err := w.lockOutbox()
+	if err != nil {
+		return err
+	}
+	defer lock.Unlock()
+	e, err := w.engine()
+	if err != nil {
+		return err
+	}
+	p, err := e.Build(ctx, nil, w.now)
+	if p == nil {
+		return err
+	}
+	if err := rep.report(p.Diags); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "followup: %s; %s; %s\n", summaryOf(p.Notes, p.Diags), draftStats(p.Sync), p.Calendar)
+	if err != nil {
+		return err // the outbox could not be written: nothing to push from
+	}
+	return ps.push(ctx, e, w.now, *dryRun)
+}
+
+// A pusher pushes the outbox of a workspace to the servers its
+// configuration names. The passwords are asked for once, when it is made.
+type pusher struct {
+	w          *workspace
+	stderr     io.Writer
+	imapPass   string
+	caldavPass string
+}
+
+// newPusher gets the passwords of the configured servers, or says why
+// push cannot run.
+func newPusher(ctx context.Context, w *workspace, stderr io.Writer) (*pusher, error) {
+	cfg := w.cfg
+	if cfg.Mailbox == nil && cfg.CalDAV == nil {
+		return nil, fmt.Errorf("push: nowhere to push to: add mailbox: (your IMAP account) or caldav: (your calendar) to %s, as docs/configuration.md shows", vault.ConfigFile)
+	}
+	ps := &pusher{w: w, stderr: stderr}
+	var err error
+	if m := cfg.Mailbox; m != nil {
+		if ps.imapPass, err = password(ctx, "mailbox", m.PasswordCmd, "FOLLOWUP_IMAP_PASSWORD", w.dir, stderr); err != nil {
+			return nil, err
+		}
+	}
+	if c := cfg.CalDAV; c != nil {
+		if ps.caldavPass, err = password(ctx, "caldav", c.PasswordCmd, "FOLLOWUP_CALDAV_PASSWORD", w.dir, stderr); err != nil {
+			return nil, err
+		}
+	}
+	return ps, nil
+}
+
+// password returns the password of the section: the first line that cmd
+// prints, run by the shell in the vault dir, else the environment
+// variable env. It is never printed: a failing command's output is not
+// repeated, as it may hold it.
+func password(ctx context.Context, section, cmd, env, dir string, stderr io.Writer) (string, error) {
+	if cmd == "" {
+		if pw := os.Getenv(env); pw != "" {
+			return pw, nil
+		}
+		return "", fmt.Errorf("push: no password for %s: set %s.password_cmd in %s (a command that prints it, such as pass show mail/app) or $%s", section, section, vault.ConfigFile, env)
+	}
+	c := exec.CommandContext(ctx, "sh", "-c", cmd)
+	c.Dir = dir
+	// A password manager may ask for its passphrase on the terminal.
+	c.Stdin, c.Stderr = os.Stdin, stderr
+	out, err := c.Output()
+	if err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			err = fmt.Errorf("exit status %d", exit.ExitCode())
+		}
+		return "", fmt.Errorf("push: %s.password_cmd failed (%v): run it yourself to see why", section, err)
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	line = strings.TrimSuffix(line, "\r")
+	if line == "" {
+		return "", fmt.Errorf("push: %s.password_cmd printed nothing: its first line must be the password", section)
+	}
+	return line, nil
+}
+
+// pushStateFile holds, in the outbox, what push left on the servers.
+const pushStateFile = ".followup-push.json"
+
+// pushState is the file pushStateFile.
+type pushState struct {
+	Version int            `json:"version"`
+	Mailbox *mailbox.State `json:"mailbox,omitempty"`
+	CalDAV  *caldav.State  `json:"caldav,omitempty"`
+}
+
+// readPushState reads the state of the last push; a missing or damaged
+// file is a fresh start (the drafts' own identity keeps push from making
+// copies twice).
+func readPushState(ob *outbox.Outbox) *pushState {
+	st := &pushState{Version: 1}
+	if data, err := ob.Read(pushStateFile); err == nil {
+		if json.Unmarshal(data, st) != nil || st.Version != 1 {
+			st = &pushState{Version: 1}
+		}
+	}
+	if st.Mailbox == nil {
+		st.Mailbox = &mailbox.State{}
+	}
+	if st.Mailbox.Drafts == nil {
+		st.Mailbox.Drafts = map[string]mailbox.Pushed{}
+	}
+	if st.CalDAV == nil {
+		st.CalDAV = &caldav.State{}
+	}
+	if st.CalDAV.Objects == nil {
+		st.CalDAV.Objects = map[string]caldav.Stored{}
+	}
+	return st
+}
+
+// save writes the state atomically.
+func (st *pushState) save(ob *outbox.Outbox) error {
+	data, err := json.MarshalIndent(st, "", "  ")
+	if err != nil {
+		return err
+	}
+	return ob.WriteState(pushStateFile, append(data, '\n'))
+}
+
+// push pushes what the last build of e made, as it stands at now.
+func (ps *pusher) push(ctx context.Context, e *build.Engine, now time.Time, dryRun bool) error {
+	cfg, ob := ps.w.cfg, e.Outbox()
+	st := readPushState(ob)
+	save := func() error {
+		if dryRun {
+			return nil
+		}
+		return st.save(ob)
+	}
+	var errs []error
+	if m := cfg.Mailbox; m != nil {
+		errs = append(errs, ps.pushMail(ctx, e.Vault(), ob, st, save, now, dryRun))
+	}
+	if c := cfg.CalDAV; c != nil {
+		errs = append(errs, ps.pushEvents(ctx, ob, st, save, dryRun))
+	}
+	return errors.Join(errs...)
+}
+
+// pushMail puts the due drafts into the mailbox's Drafts folder.
+func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbox, st *pushState, save func() error, now time.Time, dryRun bool) error {
+	m := ps.w.cfg.Mailbox
+	drafts, people := dueDrafts(v, ob, now, st.Mailbox.Drafts)
+	opts := mailbox.Options{Config: *m, Password: ps.imapPass, DryRun: dryRun}
+	r, err := mailbox.Push(ctx, opts, drafts, people, st.Mailbox, func(*mailbox.State) error { return save() })
+	if err != nil {
+		return fmt.Errorf("push: %s: %w", m.IMAP, err)
+	}
+	byID := map[string]mailbox.Draft{}
+	for _, d := range drafts {
+		byID[d.ID] = d
+	}
+	would := func(done, doing string) string {
+		if dryRun {
+			return "would " + doing
+		}
+		return done
+	}
+	for _, group := range []struct {
+		verb string
+		ids  []string
+	}{{would("appended", "append"), r.Appended}, {would("replaced", "replace"), r.Replaced}} {
+		for _, id := range group.ids {
+			d := byID[id]
+			fmt.Fprintf(ps.stderr, "followup: %s %s (to %s)\n", group.verb, d.File, d.To)
+		}
+	}
+	for _, line := range r.Kept {
+		fmt.Fprintf(ps.stderr, "followup: %s\n", line)
+	}
+	for _, rp := range r.Replies {
+		fmt.Fprintf(ps.stderr, "%s: %s replied on %s: record heard_back or the outcome\n", rp.Note, rp.From, rp.Date.In(ps.w.cfg.Zone).Format("Mon 2 Jan"))
+	}
+	fmt.Fprintf(ps.stderr, "followup: Drafts on %s: %d %s, %d %s, %d %s, %d unchanged\n", m.IMAP,
+		len(r.Appended), would("appended", "to append"), len(r.Replaced), would("replaced", "to replace"), len(r.Removed), would("removed", "to remove"), r.Unchanged)
+	return nil
+}
+
+// pushEvents puts the calendar's events into the CalDAV calendar.
+func (ps *pusher) pushEvents(ctx context.Context, ob *outbox.Outbox, st *pushState, save func() error, dryRun bool) error {
+	cfg := ps.w.cfg
+	data, err := ob.Read(cfg.Calendar.File)
+	if err != nil {
+		return fmt.Errorf("push: cannot read the calendar: %w", vault.Cause(err))
+	}
+	objects, err := calendar.Objects(data)
+	if err != nil {
+		return fmt.Errorf("push: %s: %w", ob.Path(cfg.Calendar.File), err)
+	}
+	opts := caldav.Options{Config: *cfg.CalDAV, Password: ps.caldavPass, Name: cfg.Calendar.Name, DryRun: dryRun}
+	r, err := caldav.Push(ctx, opts, objects, st.CalDAV, func(*caldav.State) error { return save() })
+	if err != nil {
+		return fmt.Errorf("push: %s: %w", hostOf(cfg.CalDAV.URL), err)
+	}
+	for _, line := range r.Kept {
+		fmt.Fprintf(ps.stderr, "followup: %s\n", line)
+	}
+	verb := func(done, doing string) string {
+		if dryRun {
+			return doing
+		}
+		return done
+	}
+	fmt.Fprintf(ps.stderr, "followup: calendar %q on %s: %d %s, %d %s, %d %s, %d unchanged\n", cfg.Calendar.Name, hostOf(cfg.CalDAV.URL),
+		len(r.Created), verb("created", "to create"), len(r.Updated), verb("updated", "to update"), len(r.Deleted), verb("deleted", "to delete"), r.Unchanged)
+	return nil
+}
+
+// hostOf returns the host of the address u, for messages.
+func hostOf(u string) string {
+	rest, ok := strings.CutPrefix(u, "https://")
+	if !ok {
+		rest = strings.TrimPrefix(u, "http://")
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	return host
+}
+
+// dueDrafts returns the e-mail drafts of the outbox that are due at now:
+// the thank-you notes of ready notes, and a follow-up or status check from
+// its day on; and the people whose mail is a reply. A note with errors
+// keeps the drafts pushed already as they are: a typo must not take them
+// out of the mailbox.
+func dueDrafts(v *vault.Vault, ob *outbox.Outbox, now time.Time, pushed map[string]mailbox.Pushed) ([]mailbox.Draft, []mailbox.Person) {
+	var (
+		drafts []mailbox.Draft
+		people []mailbox.Person
+	)
+	add := func(n *vault.Note, note, file, to string) {
+		data, err := ob.Read(file)
+		if err != nil {
+			return // gone since the build, or a link: nothing to push
+		}
+		id := draftID(data)
+		if id == "" && n != nil {
+			id = render.DraftID(n, strings.TrimSuffix(path.Base(file), ".eml"))
+		}
+		if id == "" {
+			return
+		}
+		if n == nil {
+			if _, ok := pushed[id]; !ok {
+				return
+			}
+		}
+		drafts = append(drafts, mailbox.Draft{ID: id, Note: note, File: ob.Path(file), To: to, Data: data})
+	}
+	for _, n := range v.Notes {
+		plan := calendar.PlanOf(n, v.Config.Rules)
+		today := calendar.DateOf(now.In(n.Zone))
+		for _, file := range ob.FilesOf(n.Path) {
+			name, ok := strings.CutSuffix(path.Base(file), ".eml")
+			if !ok {
+				continue
+			}
+			switch next := plan.Next; {
+			case name == "status-check" || strings.HasPrefix(name, "follow-up-"):
+				if next != nil && next.Drafted && name == next.Name() && !today.Before(next.Day) && n.Contact != nil {
+					add(n, n.Path, file, n.Contact.Name)
+				}
+			case n.Status == vault.Ready:
+				add(n, n.Path, file, recipient(n, name))
+			}
+		}
+		if n.Status == vault.Ready || n.Status == vault.Sent {
+			for _, iv := range n.Interviewers {
+				if iv.Email != "" {
+					people = append(people, mailbox.Person{Note: n.Path, Name: iv.Name, Email: iv.Email, Since: n.Date.Time})
+				}
+			}
+			if c := n.Contact; c != nil && c.Email != "" {
+				people = append(people, mailbox.Person{Note: n.Path, Name: c.Name, Email: c.Email, Since: n.Date.Time})
+			}
+		}
+	}
+	for _, q := range slices.Sorted(maps.Keys(v.Keep())) {
+		for _, file := range ob.FilesOf(q) {
+			if strings.HasSuffix(file, ".eml") {
+				add(nil, q, file, strings.TrimSuffix(path.Base(file), ".eml"))
+			}
+		}
+	}
+	return drafts, people
+}
+
+// recipient returns the name of the interviewer whose thank-you draft is
+// name, or name itself.
+func recipient(n *vault.Note, name string) string {
+	for _, iv := range n.Interviewers {
+		if render.Slug(iv.Name) == name {
+			return iv.Name
+		}
+	}
+	return name
+}
+
+// draftID returns the X-Followup-Draft header of the e-mail data, "" when
+// it has none.
+func draftID(data []byte) string {
+	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(data))).ReadMIMEHeader()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return ""
+	}
+	id := strings.TrimSpace(h.Get(render.HeaderID))
+	if len(id) > 128 || strings.ContainsFunc(id, func(r rune) bool { return r <= ' ' || r > '~' }) {
+		return "" // an edited file: not an identity push made
+	}
+	return id
+}
