@@ -177,18 +177,24 @@ func (m *manifest) sorted() []string {
 	return m.names
 }
 
-// ofNotes returns the names of the files made from the notes in scope,
-// sorted; every name when scope is nil.
-func (m *manifest) ofNotes(scope []string) []string {
-	if scope == nil {
-		return slices.Clone(m.sorted())
-	}
+// indexNotes makes byNote, the files of each note, when it is not made:
+// only a build that looks at some notes needs it.
+func (m *manifest) indexNotes() {
 	if m.byNote == nil {
 		m.byNote = map[string]map[string]bool{}
 		for name, rec := range m.Files {
 			m.notesOf(rec.Note)[name] = true
 		}
 	}
+}
+
+// ofNotes returns the names of the files made from the notes in scope,
+// sorted; every name when scope is nil.
+func (m *manifest) ofNotes(scope []string) []string {
+	if scope == nil {
+		return slices.Clone(m.sorted())
+	}
+	m.indexNotes()
 	var names []string
 	for _, note := range scope {
 		for name := range m.byNote[note] {
@@ -666,6 +672,9 @@ func (o *Outbox) Listed(name string) bool {
 // FilesOf returns the outbox files the manifest lists for the note at
 // the vault path note, sorted.
 func (o *Outbox) FilesOf(note string) []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.manifest.indexNotes()
 	return slices.Sorted(maps.Keys(o.manifest.byNote[note]))
 }
 
