@@ -127,7 +127,8 @@ func (c *conn) fail(what string, err error) error {
 		return fmt.Errorf("caldav: %s: the server's certificate is not trusted: %v", host, verify.Err)
 	case errors.As(err, &unknown), errors.As(err, &name), errors.As(err, &invalid):
 		return fmt.Errorf("caldav: %s: the server's certificate is not trusted: %v", host, err)
-	case errors.As(err, &record):
+	case errors.As(err, &record), strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
+		// net/http hides the RecordHeaderError behind its own text.
 		return fmt.Errorf("caldav: %s does not answer in TLS: is the URL http?", host)
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return fmt.Errorf("caldav: %s does not answer: %s timed out", host, what)

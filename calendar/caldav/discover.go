@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"strings"
+
+	"github.com/emersion/go-webdav/caldav"
 )
 
 // findCalendar returns the path of the calendar collection to write
@@ -15,6 +17,16 @@ import (
 func (c *conn) findCalendar(ctx context.Context, name string, dryRun bool) (path string, made bool, err error) {
 	what := "finding the calendar at " + c.base.Redacted()
 	principal, err := c.dav.FindCurrentUserPrincipal(ctx)
+	if err != nil && c.counter.status.Load() == http.StatusNotFound && c.base.Path != "/" {
+		// A calendar's URL that does not exist yet: the server's root
+		// names the principal (RFC 5397, section 3).
+		root := *c.base
+		root.Path, root.RawPath = "/", ""
+		var dav *caldav.Client
+		if dav, err = caldav.NewClient(c.http, root.String()); err == nil {
+			principal, err = dav.FindCurrentUserPrincipal(ctx)
+		}
+	}
 	if err != nil {
 		return "", false, c.fail(what, err)
 	}
