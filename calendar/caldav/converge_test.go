@@ -116,3 +116,18 @@ func TestPushPreconditionFailed(t *testing.T) {
 		t.Errorf("the other client's event was overwritten: %q", s)
 	}
 }
+
+// A calendar deleted on the server is made again, with every event: what
+// push had put in the old one went with it.
+func TestPushCalendarDeleted(t *testing.T) {
+	srv := caldavtest.StartRadicale(t)
+	h := newHarness(t, srv)
+	objects := feedObjects(t)
+	col := h.mustPush(objects).Calendar
+	do(t, srv, "DELETE", col, "", http.StatusOK)
+	rep := h.mustPush(objects)
+	if !rep.NewCalendar || rep.Calendar != col || len(rep.Created) != len(objects) || len(rep.Kept) > 0 {
+		t.Errorf("push after the calendar was deleted: %+v", rep)
+	}
+	checkCalendar(t, srv, col, objects)
+}
