@@ -93,7 +93,13 @@ func runPush(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if err != nil {
 		return err // the outbox could not be written: nothing to push from
 	}
-	return ps.push(ctx, e, w.now, *dryRun)
+	if err := ps.push(ctx, e, w.now, *dryRun); err != nil {
+		return err
+	}
+	if vault.HasErrors(p.Diags) {
+		return errProblems // as build says: the notes with errors were not pushed
+	}
+	return nil
 }
 
 // A pusher pushes the outbox of a workspace to the servers its
@@ -274,8 +280,14 @@ func (ps *pusher) pushEvents(ctx context.Context, ob *outbox.Outbox, st *pushSta
 	}
 	opts := caldav.Options{Config: *cfg.CalDAV, Password: ps.caldavPass, Name: cfg.Calendar.Name, DryRun: dryRun}
 	r, err := caldav.Push(ctx, opts, objects, st.CalDAV, func(*caldav.State) error { return save() })
+	if errors.Is(err, caldav.ErrLogin) {
+		return fmt.Errorf("push: %w: check caldav.username, and the password password_cmd or $FOLLOWUP_CALDAV_PASSWORD gives", err)
+	}
 	if err != nil {
-		return fmt.Errorf("push: %s: %w", hostOf(cfg.CalDAV.URL), err)
+		return fmt.Errorf("push: %w", err)
+	}
+	if r.NewCalendar {
+		fmt.Fprintf(ps.stderr, "followup: %s the calendar %q at %s\n", verbOf(dryRun, "made", "would make"), cfg.Calendar.Name, r.Calendar)
 	}
 	for _, line := range r.Kept {
 		fmt.Fprintf(ps.stderr, "followup: %s\n", line)
@@ -391,4 +403,12 @@ func draftID(data []byte) string {
 		return "" // an edited file: not an identity push made
 	}
 	return id
+}
+
+// verbOf returns done, or doing in a dry run.
+func verbOf(dryRun bool, done, doing string) string {
+	if dryRun {
+		return doing
+	}
+	return done
 }
