@@ -51,15 +51,25 @@ func (s *session) draftsFolder(ctx context.Context, configured string) (string, 
 
 func marked(list []*imap.ListData) string {
 	for _, l := range list {
-		if slices.Contains(l.Attrs, imap.MailboxAttrDrafts) && selectable(l) {
+		if hasAttr(l.Attrs, imap.MailboxAttrDrafts) && selectable(l) {
 			return l.Mailbox
 		}
 	}
 	return ""
 }
 
+// hasFlag compares as IMAP does, without case: servers differ.
+func hasFlag(flags []imap.Flag, f imap.Flag) bool {
+	return slices.ContainsFunc(flags, func(g imap.Flag) bool { return strings.EqualFold(string(g), string(f)) })
+}
+
+// hasAttr is hasFlag for the attributes of a folder.
+func hasAttr(attrs []imap.MailboxAttr, a imap.MailboxAttr) bool {
+	return slices.ContainsFunc(attrs, func(b imap.MailboxAttr) bool { return strings.EqualFold(string(b), string(a)) })
+}
+
 func selectable(l *imap.ListData) bool {
-	return !slices.Contains(l.Attrs, imap.MailboxAttrNoSelect) && !slices.Contains(l.Attrs, imap.MailboxAttrNonExistent)
+	return !hasAttr(l.Attrs, imap.MailboxAttrNoSelect) && !hasAttr(l.Attrs, imap.MailboxAttrNonExistent)
 }
 
 // copies are the messages of the selected folder that carry HeaderID
@@ -100,7 +110,7 @@ func (s *session) copies(ctx context.Context, id string) ([]draftCopy, error) {
 			UID:     uint32(m.UID),
 			ID:      got,
 			Hash:    hashOf(data),
-			Deleted: slices.Contains(m.Flags, imap.FlagDeleted),
+			Deleted: hasFlag(m.Flags, imap.FlagDeleted),
 		})
 	}
 	return out, nil
