@@ -116,10 +116,16 @@ func (s *session) fail(ctx context.Context, op string, err error) error {
 	}
 	var ierr *imap.Error
 	if errors.As(err, &ierr) {
-		return fmt.Errorf("mailbox: %s %s: %s", op, s.addr, serverText(ierr))
+		return &refusal{fmt.Sprintf("mailbox: %s %s: %s", op, s.addr, serverText(ierr))}
 	}
 	return fmt.Errorf("mailbox: %s %s: connection lost: %v", op, s.addr, err)
 }
+
+// A refusal is a command the server answered with NO or BAD: unlike a
+// lost connection, it is sure the command did nothing.
+type refusal struct{ msg string }
+
+func (r *refusal) Error() string { return r.msg }
 
 // serverText is a NO or BAD as the server said it, with its code (such
 // as OVERQUOTA or TOOBIG), which says more than the text on some

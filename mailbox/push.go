@@ -102,8 +102,8 @@ func (s *session) carry(ctx context.Context, folder string, stp step, st *State,
 		if err != nil {
 			// The server said no: nothing was appended, so the state
 			// is put back as it was.
-			var ierr *imap.Error
-			if errors.As(err, &ierr) {
+			var no *refusal
+			if errors.As(err, &no) {
 				if had {
 					st.Drafts[stp.id] = before
 				} else {

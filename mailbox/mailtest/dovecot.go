@@ -4,7 +4,6 @@
 package mailtest
 
 import (
-	"bytes"
 	"crypto/tls"
 	"fmt"
 	"net"
@@ -124,10 +123,25 @@ func StartDovecotWith(t testing.TB, o Options) *Server {
 // waits until both ports answer.
 func (s *Server) run(t testing.TB, bin, conf string) error {
 	cmd := exec.Command(bin, "-F", "-c", conf)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	// A file, not a pipe: Wait would wait for Dovecot's children too,
+	// which hold the pipe until they are gone.
+	outPath := conf + ".out"
+	out, err := os.Create(outPath)
+	if err != nil {
+		return err
+	}
+	defer out.Close()
+	cmd.Stdout, cmd.Stderr = out, out
+	// Its own process group, so that it is stopped with its children at
+	// once: a master told to stop waits a second for them, too long for
+	// each test. The temporary folder goes anyway.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
 		return err
+	}
+	said := func() string {
+		b, _ := os.ReadFile(outPath)
+		return string(b)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -142,24 +156,19 @@ func (s *Server) run(t testing.TB, bin, conf string) error {
 			}
 			select {
 			case err := <-exited:
-				return fmt.Errorf("exited (%v): %s", err, out.String())
+				return fmt.Errorf("exited (%v): %s", err, said())
 			case <-time.After(20 * time.Millisecond):
 			}
 			if time.Now().After(deadline) {
 				cmd.Process.Kill()
 				<-exited
-				return fmt.Errorf("%s not listening after 10s: %s", addr, out.String())
+				return fmt.Errorf("%s not listening after 10s: %s", addr, said())
 			}
 		}
 	}
 	t.Cleanup(func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-			cmd.Process.Kill()
-			<-exited
-		}
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
 		if t.Failed() {
 			t.Logf("dovecot's log:\n%s", s.logText())
 		}
