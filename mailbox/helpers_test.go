@@ -185,18 +185,6 @@ func (s server) expunge(t testing.TB, folder string, uid uint32) {
 	}
 }
 
-// flag sets a flag as the user's mail program would.
-func (s server) flag(t testing.TB, folder string, uid uint32, f imap.Flag) {
-	t.Helper()
-	c := s.client(t)
-	if _, err := c.Select(folder, nil).Wait(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Store(imap.UIDSetNum(imap.UID(uid)), &imap.StoreFlags{Op: imap.StoreFlagsAdd, Silent: true, Flags: []imap.Flag{f}}, nil).Close(); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // memOptions change the in-process server.
 type memOptions struct {
 	caps      imap.CapSet // nil: IMAP4rev1 with UIDPLUS
