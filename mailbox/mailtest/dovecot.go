@@ -135,7 +135,7 @@ func (s *Server) run(t testing.TB, bin, conf string) error {
 	// Its own process group, so that it is stopped with its children at
 	// once: a master told to stop waits a second for them, too long for
 	// each test. The temporary folder goes anyway.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = procAttr()
 	if err := cmd.Start(); err != nil {
 		return err
 	}
@@ -213,11 +213,15 @@ func mailUsers(t testing.TB) (login string, mail account) {
 }
 
 func config(dir string, plain, secure int, login string, o Options) []byte {
-	internal := "dovecot"
+	internal, group := "dovecot", "dovecot"
 	chroot := ""
 	if os.Geteuid() != 0 {
 		// Without root, every process is this user, and none can chroot.
 		internal = login
+		group = strconv.Itoa(os.Getgid())
+		if g, err := user.LookupGroupId(group); err == nil {
+			group = g.Name
+		}
 		chroot = "  chroot =\n"
 	}
 	var b strings.Builder
@@ -228,6 +232,7 @@ protocols = imap
 listen = 127.0.0.1
 default_login_user = %[2]s
 default_internal_user = %[3]s
+default_internal_group = %[8]s
 ssl = yes
 ssl_cert = <%[1]s/cert.pem
 ssl_key = <%[1]s/key.pem
@@ -263,7 +268,10 @@ service imap-login {
     ssl = yes
   }
 }
-`, dir, login, internal, o.Drafts, plain, secure, chroot)
+`, dir, login, internal, o.Drafts, plain, secure, chroot, group)
+	if chroot != "" {
+		fmt.Fprintf(&b, "service anvil {\n%s}\n", chroot)
+	}
 	if o.QuotaKB > 0 {
 		fmt.Fprintf(&b, `mail_plugins = $mail_plugins quota
 protocol imap {
