@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"followup/mailbox/mailtest"
+	"followup/vault"
 )
 
 func dovecot(t *testing.T, o mailtest.Options) (server, *mailtest.Server) {
 	t.Helper()
 	dc := mailtest.StartDovecotWith(t, o)
 	return server{
-		opts: Options{Config: dc.Config(), Password: dc.Password, TLS: dc.TLS},
+		opts: Options{Config: dc.Config(vault.SecurityTLS), Password: dc.Password, TLS: dc.TLS},
 		user: dc.User,
 		pass: dc.Password,
 	}, dc
@@ -159,15 +160,12 @@ func TestDovecotCutOffConverges(t *testing.T) {
 }
 
 // A Drafts folder of another name is found by its \Drafts attribute,
-// over STARTTLS too.
+// whatever the security.
 func TestDovecotFindsDraftsByAttribute(t *testing.T) {
 	srv, dc := dovecot(t, mailtest.Options{Drafts: "Brouillons"})
-	for _, security := range []string{"tls", "starttls"} {
+	for _, security := range []string{vault.SecurityTLS, vault.SecuritySTARTTLS, vault.SecurityNone} {
 		o := srv.opts
-		o.Config.Security = security
-		if security == "starttls" {
-			o.Config.IMAP = dc.Addr
-		}
+		o.Config = dc.Config(security)
 		s := server{opts: o, user: srv.user, pass: srv.pass}
 		var d disk
 		a := draft("acme-thanks", "Thank you, Helen.")

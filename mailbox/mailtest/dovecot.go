@@ -30,6 +30,7 @@ type Server struct {
 	Addr     string      // 127.0.0.1:port: plain IMAP, STARTTLS offered
 	TLSAddr  string      // 127.0.0.1:port: implicit TLS
 	TLS      *tls.Config // RootCAs trusts the server's certificate
+	CertFile string      // that certificate, PEM: for SSL_CERT_FILE in a child process
 	User     string
 	Password string
 	Drafts   string // the folder marked \Drafts
@@ -94,7 +95,8 @@ func StartDovecotWith(t testing.TB, o Options) *Server {
 
 	certPEM, keyPEM, roots := selfSigned(t)
 	s.TLS = &tls.Config{RootCAs: roots}
-	write(t, filepath.Join(dir, "cert.pem"), certPEM, 0o644)
+	s.CertFile = filepath.Join(dir, "cert.pem")
+	write(t, s.CertFile, certPEM, 0o644)
 	write(t, filepath.Join(dir, "key.pem"), keyPEM, 0o600)
 	write(t, filepath.Join(dir, "passwd"), fmt.Appendf(nil, "%s:{PLAIN}%s:%d:%d::%s::\n",
 		s.User, s.Password, s.uid, s.gid, filepath.Join(dir, "home")), 0o644)
@@ -176,10 +178,16 @@ func (s *Server) run(t testing.TB, bin, conf string) error {
 	return nil
 }
 
-// Config is the mailbox configuration that reaches the server over
-// implicit TLS; Options.TLS must be s.TLS, and the password s.Password.
-func (s *Server) Config() vault.Mailbox {
-	return vault.Mailbox{IMAP: s.TLSAddr, Security: vault.SecurityTLS, Username: s.User, Inbox: "INBOX"}
+// Config is the mailbox configuration that reaches the server with
+// security tls (TLSAddr), or starttls or none (Addr); the password is
+// s.Password. With TLS the client must trust s.TLS or s.CertFile; none
+// needs nothing, the server being on a loopback address.
+func (s *Server) Config(security string) vault.Mailbox {
+	addr := s.Addr
+	if security == vault.SecurityTLS {
+		addr = s.TLSAddr
+	}
+	return vault.Mailbox{IMAP: addr, Security: security, Username: s.User, Inbox: "INBOX"}
 }
 
 func (s *Server) logText() string {
