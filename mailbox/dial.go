@@ -100,8 +100,8 @@ func dial(ctx context.Context, opts Options) (*session, error) {
 	return s, nil
 }
 
-// close logs out, politely but without waiting long: the context's
-// watch still closes the socket.
+// close logs out and closes. On a connection already lost the LOGOUT
+// fails at once; on one that hangs, the context's end closes it.
 func (s *session) close() {
 	s.c.Logout().Wait()
 	s.c.Close()
