@@ -60,7 +60,7 @@ func TestDovecot(t *testing.T) {
 	}
 
 	rep := push(a, b)
-	if !slices.Equal(rep.Appended, []string{a.File, b.File}) || rep.Mailbox != "Drafts" {
+	if !slices.Equal(rep.Appended, []string{a.ID, b.ID}) || rep.Mailbox != "Drafts" {
 		t.Fatalf("first push: %+v", rep)
 	}
 	files := dc.Messages(t, "Drafts")
@@ -93,7 +93,7 @@ func TestDovecot(t *testing.T) {
 
 	// A changed note replaces exactly its copy.
 	a2 := draft(a.ID, "Thank you, Helen, for the tour of the lab.")
-	if rep := push(a2, b); !slices.Equal(rep.Replaced, []string{a.File}) {
+	if rep := push(a2, b); !slices.Equal(rep.Replaced, []string{a.ID}) {
 		t.Errorf("replace: %+v", rep)
 	}
 	files = dc.Messages(t, "Drafts")
@@ -111,7 +111,7 @@ func TestDovecot(t *testing.T) {
 	dc.Remove(t, "Drafts", filesOf(files, b.ID)[0].Name)
 	editedName := dc.Put(t, "Drafts", edited, "DS")
 	b2 := draft(b.ID, "Thank you, Sam, changed in the note.")
-	if rep := push(a2, b2); !slices.Equal(rep.Kept, []Kept{{Note: b.Note, File: b.File, Why: DoneEdited}}) {
+	if rep := push(a2, b2); !slices.Equal(rep.Kept, []string{b.File + ": edited in Drafts, left alone"}) {
 		t.Errorf("edited: %+v", rep)
 	}
 	if rep := push(a2, b2); len(rep.Kept)+len(rep.Appended)+len(rep.Replaced) != 0 || rep.Unchanged != 1 {
@@ -119,7 +119,7 @@ func TestDovecot(t *testing.T) {
 	}
 
 	// a is no longer due: its unedited copy goes; the rest stays.
-	if rep := push(b2); !slices.Equal(rep.Removed, []string{a.File}) {
+	if rep := push(b2); !slices.Equal(rep.Removed, []string{a.ID}) {
 		t.Errorf("removed: %+v", rep)
 	}
 	files = dc.Messages(t, "Drafts")

@@ -56,8 +56,8 @@ type State struct {
 
 // Pushed is one draft as push left it on the server.
 type Pushed struct {
-	Note        string `json:"note"`         // for reports once the draft has left the outbox
-	File        string `json:"file"`         // likewise
+	Note        string `json:"note"`         // for replies and reports once the draft has left the outbox
+	File        string `json:"file"`         // for reports, likewise
 	Hash        string `json:"hash"`         // sha256 of the bytes appended
 	MessageID   string `json:"message_id"`   // of the bytes appended, for replies
 	Mailbox     string `json:"mailbox"`      // the Drafts folder's name
@@ -75,7 +75,7 @@ type Pushed struct {
 	Done string `json:"done,omitempty"` // "", DoneEdited or DoneGone
 }
 
-// The values of Pushed.Done and Kept.Why.
+// The values of Pushed.Done.
 const (
 	DoneEdited = "edited" // another message carries the draft's header: the user's version
 	DoneGone   = "gone"   // no copy is left: sent, or deleted
@@ -92,28 +92,24 @@ type Reply struct {
 }
 
 // A Report says what one push did, or would do. Drafts are named by
-// their File.
+// their ID.
 type Report struct {
 	Mailbox   string   // the Drafts folder, as configured or found
-	Appended  []string // appended for the first time
+	Appended  []string // appended for the first time (or by a push cut off before it saved)
 	Replaced  []string // their changed text replaced their copy
 	Removed   []string // no longer due, their unedited copy removed
 	Unchanged int
-	Kept      []Kept  // copies left alone from now on
-	Replies   []Reply // new since the last push
-}
-
-// Kept is a draft push lets go of, reported once.
-type Kept struct {
-	Note string
-	File string
-	Why  string // DoneEdited or DoneGone
+	// Kept are lines, one per draft let go this time (its copy edited,
+	// sent or deleted by the user), naming its file.
+	Kept    []string
+	Replies []Reply // new since the last push
 }
 
 // Push brings the Drafts folder in line with drafts, and looks for
 // replies from people. state is read and updated in place; save is
 // called after every change on the server (never in a dry run) and its
-// error stops the push.
+// error stops the push. With an error, the Report says what was done
+// before it.
 func Push(ctx context.Context, opts Options, drafts []Draft, people []Person, state *State, save func(*State) error) (Report, error) {
 	return push(ctx, opts, drafts, people, state, save, nil)
 }

@@ -150,26 +150,37 @@ func (s *session) carry(ctx context.Context, folder string, stp step, st *State,
 }
 
 func (r *Report) add(s step) {
-	file := s.next.File
 	switch s.kind {
 	case kindAppended:
-		r.Appended = append(r.Appended, file)
+		r.Appended = append(r.Appended, s.id)
 	case kindReplaced:
-		r.Replaced = append(r.Replaced, file)
+		r.Replaced = append(r.Replaced, s.id)
 	case kindRemoved:
-		r.Removed = append(r.Removed, file)
+		r.Removed = append(r.Removed, s.id)
 	case kindUnchanged:
 		r.Unchanged++
 	case kindKept:
-		r.Kept = append(r.Kept, Kept{Note: s.next.Note, File: file, Why: s.next.Done})
+		r.Kept = append(r.Kept, keptLine(s.next))
 	}
+}
+
+// keptLine says why push lets a draft go.
+func keptLine(p Pushed) string {
+	name := p.File
+	if name == "" {
+		name = p.Note
+	}
+	if p.Done == DoneEdited {
+		return name + ": edited in Drafts, left alone"
+	}
+	return name + ": no longer in Drafts (sent or deleted), not pushed again"
 }
 
 func (r *Report) sort() {
 	sort.Strings(r.Appended)
 	sort.Strings(r.Replaced)
 	sort.Strings(r.Removed)
-	sort.Slice(r.Kept, func(i, j int) bool { return r.Kept[i].File < r.Kept[j].File })
+	sort.Strings(r.Kept)
 }
 
 // scrub takes the password out of an error, whatever said it: a server

@@ -15,7 +15,7 @@ func TestPushAppendsOnce(t *testing.T) {
 	a, b := draft("acme-thanks", "Thank you, Helen."), draft("globex-thanks", "Thank you, Sam.")
 
 	rep := srv.mustPush(t, &d, a, b)
-	if want := []string{a.File, b.File}; !slices.Equal(rep.Appended, want) || rep.Mailbox != "Drafts" {
+	if want := []string{a.ID, b.ID}; !slices.Equal(rep.Appended, want) || rep.Mailbox != "Drafts" {
 		t.Fatalf("first push: appended %v in %q, want %v in Drafts", rep.Appended, rep.Mailbox, want)
 	}
 	msgs := srv.look(t, "Drafts")
@@ -64,8 +64,8 @@ func TestPushReplacesOnlyTheChangedDraft(t *testing.T) {
 
 			a2 := draft("acme-thanks", "Thank you, Helen, for the tour.")
 			rep := srv.mustPush(t, &d, a2, b)
-			if !slices.Equal(rep.Replaced, []string{a.File}) || rep.Unchanged != 1 {
-				t.Fatalf("report %+v, want %s replaced and 1 unchanged", rep, a.File)
+			if !slices.Equal(rep.Replaced, []string{a.ID}) || rep.Unchanged != 1 {
+				t.Fatalf("report %+v, want %s replaced and 1 unchanged", rep, a.ID)
 			}
 			after := srv.look(t, "Drafts")
 			if got := copiesOf(after, a.ID); len(got) != 1 || !bytes.Equal(got[0].Data, a2.Data) {
@@ -127,7 +127,7 @@ func TestPushLetsGoOfEditedAndGoneCopies(t *testing.T) {
 
 	a2, b2 := draft(a.ID, "Thank you, Helen, changed in the note."), draft(b.ID, "Changed too.")
 	rep := srv.mustPush(t, &d, a2, b2)
-	want := []Kept{{Note: a.Note, File: a.File, Why: DoneEdited}, {Note: b.Note, File: b.File, Why: DoneGone}}
+	want := []string{a.File + ": edited in Drafts, left alone", b.File + ": no longer in Drafts (sent or deleted), not pushed again"}
 	if !slices.Equal(rep.Kept, want) || len(rep.Appended)+len(rep.Replaced) != 0 {
 		t.Fatalf("report %+v, want kept %v", rep, want)
 	}
@@ -153,8 +153,8 @@ func TestPushRemovesDraftsNoLongerDue(t *testing.T) {
 	srv.mustPush(t, &d, a, b)
 
 	rep := srv.mustPush(t, &d, b)
-	if !slices.Equal(rep.Removed, []string{a.File}) {
-		t.Fatalf("report %+v, want %s removed", rep, a.File)
+	if !slices.Equal(rep.Removed, []string{a.ID}) {
+		t.Fatalf("report %+v, want %s removed", rep, a.ID)
 	}
 	after := srv.look(t, "Drafts")
 	if len(after) != 2 || after[0].UID != mine || after[1].id() != b.ID {
@@ -164,7 +164,7 @@ func TestPushRemovesDraftsNoLongerDue(t *testing.T) {
 		t.Errorf("state still holds %d drafts", len(st.Drafts))
 	}
 	// Due again, it is pushed again: push had removed it, not the user.
-	if rep := srv.mustPush(t, &d, a, b); !slices.Equal(rep.Appended, []string{a.File}) {
+	if rep := srv.mustPush(t, &d, a, b); !slices.Equal(rep.Appended, []string{a.ID}) {
 		t.Errorf("due again: %+v", rep)
 	}
 }
@@ -178,7 +178,7 @@ func TestPushDryRunChangesNothing(t *testing.T) {
 
 	srv.opts.DryRun = true
 	rep := srv.mustPush(t, &d, draft(a.ID, "changed"), b)
-	if !slices.Equal(rep.Replaced, []string{a.File}) || !slices.Equal(rep.Appended, []string{b.File}) {
+	if !slices.Equal(rep.Replaced, []string{a.ID}) || !slices.Equal(rep.Appended, []string{b.ID}) {
 		t.Errorf("dry run reports %+v", rep)
 	}
 	if after := srv.look(t, "Drafts"); len(after) != len(before) || after[0].UID != before[0].UID {
