@@ -7,7 +7,6 @@ package mailbox
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"time"
 
 	"followup/vault"
@@ -40,8 +39,10 @@ type Options struct {
 	Config   vault.Mailbox
 	Password string
 	DryRun   bool // say what would be done, and change nothing
-	// TLS, when not nil, replaces the system's roots and server name
-	// checks: tests give their server's certificate.
+	// TLS, when not nil, gives in RootCAs the roots that verify the
+	// server instead of the system's: tests give their server's
+	// certificate. Nothing else of it is used, so that certificates and
+	// the server's name are always checked.
 	TLS *tls.Config
 }
 
@@ -55,40 +56,60 @@ type State struct {
 
 // Pushed is one draft as push left it on the server.
 type Pushed struct {
+	Note        string `json:"note"`         // for replies and reports once the draft has left the outbox
+	File        string `json:"file"`         // for reports, likewise
 	Hash        string `json:"hash"`         // sha256 of the bytes appended
-	MessageID   string `json:"message_id"`   // of the bytes appended
+	MessageID   string `json:"message_id"`   // of the bytes appended, for replies
 	Mailbox     string `json:"mailbox"`      // the Drafts folder's name
 	UIDValidity uint32 `json:"uid_validity"` // of that folder
-	UID         uint32 `json:"uid"`
+	UID         uint32 `json:"uid"`          // 0 until an APPEND succeeded
+	// Appending is the hash of bytes being appended, recorded before the
+	// APPEND so that a push cut off before it learns the UID still
+	// knows the copy for its own.
+	Appending string `json:"appending,omitempty"`
+	// Stale are UIDs of copies of ours that are to be removed: an older
+	// version, or a duplicate left by a push cut off midway.
+	Stale []uint32 `json:"stale,omitempty"`
 	// Done says the copy was edited, sent or deleted by the user: it is
 	// never pushed again.
-	Done string `json:"done,omitempty"` // "", "edited" or "gone"
+	Done string `json:"done,omitempty"` // "", DoneEdited or DoneGone
 }
+
+// The values of Pushed.Done.
+const (
+	DoneEdited = "edited" // another message carries the draft's header: the user's version
+	DoneGone   = "gone"   // no copy is left: sent, or deleted
+)
 
 // A Reply is a message in the inbox from a person of a note, or in
 // reply to a pushed draft.
 type Reply struct {
-	Note    string    `json:"note"`
-	From    string    `json:"from"` // the name, or the address
-	Subject string    `json:"subject"`
-	Date    time.Time `json:"date"`
+	Note      string    `json:"note"`
+	From      string    `json:"from"` // the name, or the address
+	Subject   string    `json:"subject"`
+	Date      time.Time `json:"date"`
+	MessageID string    `json:"message_id,omitempty"` // of the reply, so it is reported once
 }
 
-// A Report says what one push did, or would do.
+// A Report says what one push did, or would do. Drafts are named by
+// their ID.
 type Report struct {
-	Appended  []string // draft IDs appended for the first time
-	Replaced  []string // draft IDs whose changed text replaced their copy
-	Removed   []string // draft IDs no longer due, removed unedited
+	Mailbox   string   // the Drafts folder, as configured or found
+	Appended  []string // appended for the first time (or by a push cut off before it saved)
+	Replaced  []string // their changed text replaced their copy
+	Removed   []string // no longer due, their unedited copy removed
 	Unchanged int
-	Kept      []string // lines: copies left alone (edited, sent or deleted by the user)
-	Replies   []Reply  // new since the last push
+	// Kept are lines, one per draft let go this time (its copy edited,
+	// sent or deleted by the user), naming its file.
+	Kept    []string
+	Replies []Reply // new since the last push
 }
-
-// ErrNotBuilt stands in until the IMAP client is written.
-var ErrNotBuilt = errors.New("mailbox: not built yet")
 
 // Push brings the Drafts folder in line with drafts, and looks for
-// replies from people.
+// replies from people. state is read and updated in place; save is
+// called after every change on the server (never in a dry run) and its
+// error stops the push. With an error, the Report says what was done
+// before it.
 func Push(ctx context.Context, opts Options, drafts []Draft, people []Person, state *State, save func(*State) error) (Report, error) {
-	return Report{}, ErrNotBuilt
+	return push(ctx, opts, drafts, people, state, save, nil)
 }

@@ -235,7 +235,7 @@ func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbo
 	opts := mailbox.Options{Config: *m, Password: ps.imapPass, DryRun: dryRun}
 	r, err := mailbox.Push(ctx, opts, drafts, people, st.Mailbox, func(*mailbox.State) error { return save() })
 	if err != nil {
-		return fmt.Errorf("push: %s: %w", m.IMAP, err)
+		return fmt.Errorf("push: %w", err)
 	}
 	byID := map[string]mailbox.Draft{}
 	for _, d := range drafts {
