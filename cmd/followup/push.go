@@ -251,6 +251,7 @@ func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbo
 		verb string
 		ids  []string
 	}{{would("appended", "append"), r.Appended}, {would("replaced", "replace"), r.Replaced}} {
+		slices.SortFunc(group.ids, func(a, b string) int { return strings.Compare(byID[a].File, byID[b].File) })
 		for _, id := range group.ids {
 			d := byID[id]
 			fmt.Fprintf(ps.stderr, "followup: %s %s (to %s)\n", group.verb, d.File, d.To)
