@@ -101,3 +101,24 @@ func storedEvents(t *testing.T, folder string) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestWatchPush: watch --push pushes after its first build, and again
+// after a save that changed an event, and only that event.
+func TestWatchPush(t *testing.T) {
+	srv := caldavtest.StartRadicale(t)
+	dir := copyExample(t)
+	appendConfig(t, dir, "caldav:\n  url: "+srv.URL+"\n  username: "+srv.User+"\n")
+	t.Setenv("FOLLOWUP_CALDAV_PASSWORD", srv.Password)
+	log, stop := startWatch(t, dir, watchOptions{push: true})
+	defer stop()
+	if !strings.Contains(log.String(), "24 created, 0 updated, 0 deleted, 0 unchanged") {
+		t.Fatalf("the first build did not push:\n%s", log)
+	}
+	note := filepath.Join(dir, "interviews/2026/2026-11-19-acme-corp.md")
+	text, _ := os.ReadFile(note)
+	if err := os.WriteFile(note, bytes.Replace(text, []byte("decision_date: 2026-12-02"), []byte("decision_date: 2026-12-03"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The decision event and the follow-up after it move.
+	waitFor(t, "the push after the save", log, func() bool { return strings.Contains(log.String(), "0 created, 2 updated, 0 deleted, 22 unchanged") })
+}

@@ -176,13 +176,17 @@ func TestClassify(t *testing.T) {
 
 // startWatch runs the watcher on dir until stop is called, and waits for
 // its first build. stop reports the watcher's error.
-func startWatch(t *testing.T, dir string) (log *syncBuffer, stop func()) {
+func startWatch(t *testing.T, dir string, opts ...watchOptions) (log *syncBuffer, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	log = &syncBuffer{}
 	done := make(chan error, 1)
+	var o watchOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	go func() {
-		done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, watchOptions{}, log, nil)
+		done <- watch(ctx, &globals{vault: dir, now: "2026-11-20T17:00:00-05:00"}, o, log, nil)
 	}()
 	waitFor(t, "the first build", log, func() bool { return strings.Contains(log.String(), "watching") })
 	return log, func() {
