@@ -231,7 +231,10 @@ func (ps *pusher) push(ctx context.Context, e *build.Engine, now time.Time, dryR
 // pushMail puts the due drafts into the mailbox's Drafts folder.
 func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbox, st *pushState, save func() error, now time.Time, dryRun bool) error {
 	m := ps.w.cfg.Mailbox
-	drafts, people := dueDrafts(v, ob, now, st.Mailbox.Drafts)
+	drafts, people, unnamed := dueDrafts(v, ob, now, st.Mailbox.Drafts)
+	for _, file := range unnamed {
+		fmt.Fprintf(ps.stderr, "followup: %s has no %s header (edited by hand?): not pushed; delete it and build to make it again\n", file, render.HeaderID)
+	}
 	opts := mailbox.Options{Config: *m, Password: ps.imapPass, DryRun: dryRun}
 	r, err := mailbox.Push(ctx, opts, drafts, people, st.Mailbox, func(*mailbox.State) error { return save() })
 	if err != nil {
@@ -319,21 +322,20 @@ func hostOf(u string) string {
 // its day on; and the people whose mail is a reply. A note with errors
 // keeps the drafts pushed already as they are: a typo must not take them
 // out of the mailbox.
-func dueDrafts(v *vault.Vault, ob *outbox.Outbox, now time.Time, pushed map[string]mailbox.Pushed) ([]mailbox.Draft, []mailbox.Person) {
-	var (
-		drafts []mailbox.Draft
-		people []mailbox.Person
-	)
+//
+// Drafts whose file lost its X-Followup-Draft header are not pushed:
+// unnamed lists them.
+func dueDrafts(v *vault.Vault, ob *outbox.Outbox, now time.Time, pushed map[string]mailbox.Pushed) (drafts []mailbox.Draft, people []mailbox.Person, unnamed []string) {
 	add := func(n *vault.Note, note, file, to string) {
 		data, err := ob.Read(file)
 		if err != nil {
 			return // gone since the build, or a link: nothing to push
 		}
 		id := draftID(data)
-		if id == "" && n != nil {
-			id = render.DraftID(n, strings.TrimSuffix(path.Base(file), ".eml"))
-		}
 		if id == "" {
+			// Edited by hand without its identity: push could never find
+			// its copy again, and would add one on every run.
+			unnamed = append(unnamed, ob.Path(file))
 			return
 		}
 		if n == nil {
@@ -378,7 +380,7 @@ func dueDrafts(v *vault.Vault, ob *outbox.Outbox, now time.Time, pushed map[stri
 			}
 		}
 	}
-	return drafts, people
+	return drafts, people, unnamed
 }
 
 // recipient returns the name of the interviewer whose thank-you draft is

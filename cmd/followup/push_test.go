@@ -89,7 +89,7 @@ func TestDueDrafts(t *testing.T) {
 			}
 		}
 		followed += len(follow)
-		drafts, _ := dueDrafts(e.Vault(), e.Outbox(), at, nil)
+		drafts, _, _ := dueDrafts(e.Vault(), e.Outbox(), at, nil)
 		got, want := files(drafts), slices.Concat(thanks, follow)
 		slices.Sort(got)
 		slices.Sort(want)
@@ -100,7 +100,7 @@ func TestDueDrafts(t *testing.T) {
 	if followed == 0 {
 		t.Error("no follow-up is ever due in the example vault: the test proves nothing about them")
 	}
-	drafts, people := dueDrafts(e.Vault(), e.Outbox(), now, nil)
+	drafts, people, _ := dueDrafts(e.Vault(), e.Outbox(), now, nil)
 	for _, d := range drafts {
 		if len(d.ID) != 32 || !bytes.Contains(d.Data, []byte("X-Followup-Draft: "+d.ID+"\r\n")) || d.Note == "" || d.To == "" {
 			t.Errorf("%s: id %q, note %q, to %q", d.File, d.ID, d.Note, d.To)
@@ -108,6 +108,19 @@ func TestDueDrafts(t *testing.T) {
 	}
 	if len(people) == 0 {
 		t.Error("no one to look for replies from")
+	}
+
+	// A draft whose file lost its identity is not pushed, and said.
+	fern := filepath.Join(dir, "outbox/2026-11-20-fernhill-bank/amara-mensah.eml")
+	data, _ := os.ReadFile(fern)
+	if err := os.WriteFile(fern, bytes.Replace(data, []byte("X-Followup-Draft:"), []byte("X-Note:"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ds, _, unnamed := dueDrafts(e.Vault(), e.Outbox(), now, nil); len(ds) != len(drafts)-1 || !slices.Equal(unnamed, []string{"outbox/2026-11-20-fernhill-bank/amara-mensah.eml"}) {
+		t.Errorf("with Amara's draft unnamed: %d drafts, unnamed %q", len(ds), unnamed)
+	}
+	if err := os.WriteFile(fern, data, 0o644); err != nil {
+		t.Fatal(err)
 	}
 
 	// Acme breaks: its drafts pushed already stay as they are; those not
@@ -121,7 +134,7 @@ func TestDueDrafts(t *testing.T) {
 		t.Fatal(err)
 	}
 	pushed := map[string]mailbox.Pushed{drafts[0].ID: {}}
-	broken, _ := dueDrafts(e.Vault(), e.Outbox(), now, pushed)
+	broken, _, _ := dueDrafts(e.Vault(), e.Outbox(), now, pushed)
 	if got := files(broken); !slices.Contains(got, drafts[0].File) || slices.Contains(got, drafts[1].File) {
 		t.Errorf("with Acme broken: %q, want %s kept and %s not pushed", got, drafts[0].File, drafts[1].File)
 	}
