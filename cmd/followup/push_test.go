@@ -147,3 +147,26 @@ func TestHeaderIDAgrees(t *testing.T) {
 		t.Errorf("render writes %s, push looks for %s", render.HeaderID, mailbox.HeaderID)
 	}
 }
+
+// TestUntilMorning: watch --push pushes again at five past midnight, the
+// start of the day a follow-up is due, in the vault's zone.
+func TestUntilMorning(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		now  time.Time
+		want time.Duration
+	}{
+		{time.Date(2026, 11, 20, 17, 0, 0, 0, ny), 7*time.Hour + 5*time.Minute},
+		{time.Date(2026, 11, 20, 0, 4, 0, 0, ny), 24*time.Hour + time.Minute},
+		{time.Date(2026, 11, 20, 23, 59, 0, 0, ny), 6 * time.Minute},
+		{time.Date(2026, 3, 7, 23, 0, 0, 0, ny), time.Hour + 5*time.Minute}, // the night before the clocks go forward
+		{time.Date(2026, 10, 31, 12, 0, 0, 0, ny), 12*time.Hour + 5*time.Minute},
+	} {
+		if got := untilMorning(tt.now); got != tt.want {
+			t.Errorf("untilMorning(%s) = %s, want %s", tt.now, got, tt.want)
+		}
+	}
+}
