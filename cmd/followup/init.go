@@ -155,6 +155,19 @@ checks:
 serve:
   addr: 127.0.0.1:8765
   token: ""                     # set a long random string to publish the feed at /<token>/calendar.ics
+
+# followup push puts the drafts that are due into your mail account's Drafts
+# folder, and the events into your CalDAV calendar. Never write a password
+# here (this file is kept in git): password_cmd prints it, or set
+# $FOLLOWUP_IMAP_PASSWORD and $FOLLOWUP_CALDAV_PASSWORD.
+# mailbox:
+#   imap: imap.fastmail.com:993
+#   username: you@example.com
+#   password_cmd: pass show mail/followup
+# caldav:
+#   url: https://caldav.fastmail.com/
+#   username: you@example.com
+#   password_cmd: pass show mail/followup
 `
 
 const initGitignore = `# The outbox holds drafts and the calendar that followup makes from your

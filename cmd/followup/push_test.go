@@ -9,11 +9,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"followup/calendar"
 	"followup/mailbox"
 	"followup/render"
+	"followup/vault"
 )
 
 // TestPassword: the password comes from the first line password_cmd
@@ -168,5 +170,22 @@ func TestUntilMorning(t *testing.T) {
 		if got := untilMorning(tt.now); got != tt.want {
 			t.Errorf("untilMorning(%s) = %s, want %s", tt.now, got, tt.want)
 		}
+	}
+}
+
+// TestInitPushExample: the push sections init's followup.yaml shows, once
+// uncommented, are a valid configuration.
+func TestInitPushExample(t *testing.T) {
+	var lines []string
+	on := false
+	for _, l := range strings.Split(initConfig, "\n") {
+		on = on || strings.HasPrefix(l, "# mailbox:")
+		if on {
+			lines = append(lines, strings.TrimPrefix(l, "# "))
+		}
+	}
+	cfg, ds := vault.LoadConfig(fstest.MapFS{vault.ConfigFile: {Data: []byte(strings.Join(lines, "\n"))}}, time.UTC)
+	if len(ds) > 0 || cfg.Mailbox == nil || cfg.CalDAV == nil || cfg.Mailbox.PasswordCmd == "" {
+		t.Errorf("the example: %v, %+v, %+v\n%s", ds, cfg.Mailbox, cfg.CalDAV, strings.Join(lines, "\n"))
 	}
 }
