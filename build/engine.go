@@ -279,6 +279,10 @@ func (e *Engine) Build(ctx context.Context, paths []string, now time.Time) (*Pas
 		return nil, interrupted(err, e.ob.Close())
 	}
 	errs = append(errs, written...)
+	// A note that went keeps nothing, even if its drafts were broken.
+	for _, q := range ch.gone {
+		e.setRender(q, nil)
+	}
 	keep := v.Keep()
 	for q := range e.broken {
 		keep[q] = true
@@ -537,10 +541,7 @@ func (e *Engine) prune(first bool, rendered []*vault.Note, gone []string, keep m
 	for _, n := range rendered {
 		scope = append(scope, n.Path)
 	}
-	for _, q := range gone {
-		scope = append(scope, q)
-		e.setRender(q, nil)
-	}
+	scope = append(scope, gone...)
 	wanted := map[string]bool{}
 	for _, q := range scope {
 		if r := e.renders[q]; r != nil {

@@ -288,3 +288,49 @@ func TestDanglingLinkUnchanged(t *testing.T) {
 		}
 	}
 }
+
+// TestGoneBrokenNotePruned: a note whose drafts cannot be made keeps
+// them, until it is deleted: then they go, in a watcher's rebuild as in
+// a full build. (The split engine kept them, as the deleted note was
+// still among the broken ones when the drafts to keep were listed.)
+func TestGoneBrokenNotePruned(t *testing.T) {
+	dir := copyExample(t)
+	acme := "interviews/2026/2026-11-19-acme-corp.md"
+	e := newTestEngine(t, dir)
+	if _, err := e.Build(context.Background(), nil, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	files := e.ob.FilesOf(acme)
+	if len(files) == 0 {
+		t.Fatal("Acme has no drafts")
+	}
+	// A thank-you template that fails for Acme only.
+	tmpl := "---\nsubject: Thanks\n---\n{{if eq .Interview.Company \"Acme Corp\"}}{{template \"nope\"}}{{end}}Dear {{.To.Name}},\n\n{{.Personal}}\n\n{{.Candidate.Signature}}\n"
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "templates/thank-you.md"), []byte(tmpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Build(context.Background(), []string{"templates/thank-you.md"}, engineNow); err != nil {
+		t.Fatal(err)
+	}
+	if !e.broken[acme] {
+		t.Fatal("Acme's drafts did not break")
+	}
+	if err := os.Remove(filepath.Join(dir, acme)); err != nil {
+		t.Fatal(err)
+	}
+	p, err := e.Build(context.Background(), []string{acme}, engineNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Sync.Removed != len(files) {
+		t.Errorf("%d of Acme's %d drafts removed", p.Sync.Removed, len(files))
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(dir, "outbox", f)); err == nil {
+			t.Errorf("%s is left", f)
+		}
+	}
+}
