@@ -7,8 +7,10 @@
 //
 // One build is these steps, each a method below: scan what changed on
 // disk (scan), find the notes that depend on it (dependents), read them
-// (parse), render their drafts and write them (render), remove the drafts
-// no longer wanted (prune), and bring the calendar up to date (calendar).
+// (parse), load the templates (templates), choose the notes whose drafts
+// may change (toRender), render their drafts and write them (render),
+// remove the drafts no longer wanted (prune), and bring the calendar up
+// to date (calendar).
 // Libraries never print: a build returns a Pass that says what it did.
 package build
 

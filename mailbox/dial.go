@@ -45,8 +45,8 @@ func dial(ctx context.Context, opts Options) (*session, error) {
 	}
 
 	tcfg := &tls.Config{ServerName: strings.Trim(host, "[]"), MinVersion: tls.VersionTLS12}
-	if opts.TLS != nil {
-		tcfg.RootCAs = opts.TLS.RootCAs
+	if opts.tls != nil {
+		tcfg.RootCAs = opts.tls.RootCAs
 	}
 
 	var d net.Dialer

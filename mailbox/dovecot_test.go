@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"followup/mailbox/mailtest"
+	"followup/render"
 	"followup/vault"
 )
 
@@ -15,7 +16,7 @@ func dovecot(t *testing.T, o mailtest.Options) (server, *mailtest.Server) {
 	t.Helper()
 	dc := mailtest.StartDovecotWith(t, o)
 	return server{
-		opts: Options{Config: dc.Config(vault.SecurityTLS), Password: dc.Password, TLS: dc.TLS},
+		opts: Options{Config: dc.Config(vault.SecurityTLS), Password: dc.Password, tls: dc.TLS},
 		user: dc.User,
 		pass: dc.Password,
 	}, dc
@@ -35,7 +36,7 @@ func names(msgs []mailtest.Message) []string {
 func filesOf(msgs []mailtest.Message, id string) []mailtest.Message {
 	var out []mailtest.Message
 	for _, m := range msgs {
-		if bytes.Contains(m.Data, []byte("\n"+HeaderID+": "+id+"\n")) {
+		if bytes.Contains(m.Data, []byte("\n"+render.HeaderID+": "+id+"\n")) {
 			out = append(out, m)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"followup/render"
 	"net/mail"
 	"slices"
 	"strings"
@@ -72,12 +73,12 @@ func selectable(l *imap.ListData) bool {
 	return !hasAttr(l.Attrs, imap.MailboxAttrNoSelect) && !hasAttr(l.Attrs, imap.MailboxAttrNonExistent)
 }
 
-// copies are the messages of the selected folder that carry HeaderID
+// copies are the messages of the selected folder that carry render.HeaderID
 // (or, unless id is "", that value of it), with the hash of their bytes.
 // Fetching whole messages is fine: there are a few, and they are small.
 func (s *session) copies(ctx context.Context, id string) ([]draftCopy, error) {
 	found, err := s.c.UIDSearch(&imap.SearchCriteria{
-		Header: []imap.SearchCriteriaHeaderField{{Key: HeaderID, Value: id}},
+		Header: []imap.SearchCriteriaHeaderField{{Key: render.HeaderID, Value: id}},
 	}, nil).Wait()
 	if err != nil {
 		return nil, s.fail(ctx, "search Drafts on", err)
@@ -102,7 +103,7 @@ func (s *session) copies(ctx context.Context, id string) ([]draftCopy, error) {
 		if err != nil {
 			continue // not a message push could have made
 		}
-		got := strings.TrimSpace(msg.Header.Get(HeaderID))
+		got := strings.TrimSpace(msg.Header.Get(render.HeaderID))
 		if got == "" || (id != "" && got != id) {
 			continue // the search matches a substring
 		}

@@ -31,7 +31,7 @@ func TestPushFailures(t *testing.T) {
 	}{
 		{"unknown host", func(o *Options) { o.Config.IMAP = "imap.nowhere.invalid:993" }, "connect to imap.nowhere.invalid:993: unknown host"},
 		{"refused", func(o *Options) { o.Config.IMAP = closed }, "connect to " + closed + ": connection refused"},
-		{"untrusted", func(o *Options) { o.TLS = nil }, "TLS failed: the server's certificate is not trusted"},
+		{"untrusted", func(o *Options) { o.tls = nil }, "TLS failed: the server's certificate is not trusted"},
 		{"wrong name", func(o *Options) { o.Config.IMAP = strings.Replace(o.Config.IMAP, "127.0.0.1", "localhost", 1) }, ""},
 		{"login", func(o *Options) { o.Password = "not-the-password" }, "login to " + srv.opts.Config.IMAP + " as alex refused: "},
 		{"clear to another host", func(o *Options) {

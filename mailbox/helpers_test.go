@@ -20,6 +20,7 @@ import (
 	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 
 	"followup/mailbox/mailtest"
+	"followup/render"
 	"followup/vault"
 )
 
@@ -31,7 +32,7 @@ func eml(id, body string) []byte {
 		"To: Helen Moreau <helen@acme.example>",
 		"Subject: Thank you, " + id,
 		"Message-ID: <" + id + "@followup.invalid>",
-		HeaderID + ": " + id,
+		render.HeaderID + ": " + id,
 		"MIME-Version: 1.0",
 		"Content-Type: text/plain; charset=utf-8",
 		"",
@@ -110,7 +111,7 @@ type held struct {
 }
 
 func (h held) id() string {
-	_, rest, ok := bytes.Cut(h.Data, []byte(HeaderID+": "))
+	_, rest, ok := bytes.Cut(h.Data, []byte(render.HeaderID+": "))
 	if !ok {
 		return ""
 	}
@@ -122,7 +123,7 @@ func (h held) id() string {
 func (s server) client(t testing.TB) *imapclient.Client {
 	t.Helper()
 	opts := s.opts
-	c, err := imapclient.DialTLS(opts.Config.IMAP, &imapclient.Options{TLSConfig: opts.TLS})
+	c, err := imapclient.DialTLS(opts.Config.IMAP, &imapclient.Options{TLSConfig: opts.tls})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func startMem(t testing.TB, o memOptions) (srv server, plain string) {
 		opts: Options{
 			Config:   vault.Mailbox{IMAP: ln.Addr().String(), Security: vault.SecurityTLS, Username: "alex", Inbox: "INBOX"},
 			Password: "s3cret-pass",
-			TLS:      clientTLS,
+			tls:      clientTLS,
 		},
 		user: "alex",
 		pass: "s3cret-pass",

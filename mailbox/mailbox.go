@@ -12,10 +12,6 @@ import (
 	"followup/vault"
 )
 
-// HeaderID is the header that gives each draft its identity: the same
-// draft, in any version, carries the same value.
-const HeaderID = "X-Followup-Draft"
-
 // A Draft is one e-mail draft of the outbox that is due.
 type Draft struct {
 	ID   string // the value of its X-Followup-Draft header
@@ -39,11 +35,11 @@ type Options struct {
 	Config   vault.Mailbox
 	Password string
 	DryRun   bool // say what would be done, and change nothing
-	// TLS, when not nil, gives in RootCAs the roots that verify the
+	// tls, when not nil, gives in RootCAs the roots that verify the
 	// server instead of the system's: tests give their server's
 	// certificate. Nothing else of it is used, so that certificates and
 	// the server's name are always checked.
-	TLS *tls.Config
+	tls *tls.Config
 }
 
 // State is what push remembers between runs, kept in the outbox by the
@@ -72,13 +68,13 @@ type Pushed struct {
 	Stale []uint32 `json:"stale,omitempty"`
 	// Done says the copy was edited, sent or deleted by the user: it is
 	// never pushed again.
-	Done string `json:"done,omitempty"` // "", DoneEdited or DoneGone
+	Done string `json:"done,omitempty"` // "", doneEdited or doneGone
 }
 
 // The values of Pushed.Done.
 const (
-	DoneEdited = "edited" // another message carries the draft's header: the user's version
-	DoneGone   = "gone"   // no copy is left: sent, or deleted
+	doneEdited = "edited" // another message carries the draft's header: the user's version
+	doneGone   = "gone"   // no copy is left: sent, or deleted
 )
 
 // A Reply is a message in the inbox from a person of a note, or in

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"followup/render"
 	"net/mail"
 	"slices"
 	"sort"
@@ -30,8 +31,8 @@ func prepare(drafts []Draft) (map[string]*prepared, error) {
 		if err != nil {
 			return nil, fmt.Errorf("mailbox: %s: not a message: %v", d.File, err)
 		}
-		if got := strings.TrimSpace(msg.Header.Get(HeaderID)); d.ID == "" || got != d.ID {
-			return nil, fmt.Errorf("mailbox: %s: its %s header is %q, not its ID %q", d.File, HeaderID, got, d.ID)
+		if got := strings.TrimSpace(msg.Header.Get(render.HeaderID)); d.ID == "" || got != d.ID {
+			return nil, fmt.Errorf("mailbox: %s: its %s header is %q, not its ID %q", d.File, render.HeaderID, got, d.ID)
 		}
 		if _, dup := out[d.ID]; dup {
 			return nil, fmt.Errorf("mailbox: %s: two drafts have the ID %q", d.File, d.ID)
@@ -68,7 +69,7 @@ func hashOf(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// A draftCopy is a message in Drafts that carries HeaderID.
+// A draftCopy is a message in Drafts that carries render.HeaderID.
 type draftCopy struct {
 	UID     uint32
 	ID      string // the header's value
@@ -186,11 +187,11 @@ func plan(folder string, validity uint32, copies []draftCopy, drafts map[string]
 		switch {
 		case others > 0:
 			// The user's version is there: theirs to send or delete.
-			steps = append(steps, letGo(DoneEdited))
+			steps = append(steps, letGo(doneEdited))
 			continue
 		case len(live) == 0 && inState && p.UID != 0 && p.Mailbox == folder:
 			// It was there and is not: sent, or deleted.
-			steps = append(steps, letGo(DoneGone))
+			steps = append(steps, letGo(doneGone))
 			continue
 		}
 

@@ -170,7 +170,7 @@ func keptLine(p Pushed) string {
 	if name == "" {
 		name = p.Note
 	}
-	if p.Done == DoneEdited {
+	if p.Done == doneEdited {
 		return name + ": edited in Drafts, left alone"
 	}
 	return name + ": no longer in Drafts (sent or deleted), not pushed again"

@@ -121,7 +121,7 @@ func TestKilledMidBuild(t *testing.T) {
 		ob.fault = killAt("rename", k)
 		_, _, err := syncFiles(ob, v2, nil, nil)
 		if k <= len(v2) && !errors.Is(err, errKilled) {
-			t.Fatalf("kill at rename %d: Sync said %v", k, err)
+			t.Fatalf("kill at rename %d: syncFiles said %v", k, err)
 		}
 		if k > len(v2) {
 			// Killed while saving the manifest.
@@ -195,7 +195,7 @@ func TestFullDisk(t *testing.T) {
 	}
 	_, _, err := syncFiles(ob, draftFiles(2), nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "cannot write outbox/note-0/jane-doe.eml") {
-		t.Fatalf("Sync on a full disk: %v", err)
+		t.Fatalf("syncFiles on a full disk: %v", err)
 	}
 	if err := ob.Close(); err != nil {
 		t.Fatal(err)
@@ -307,7 +307,7 @@ func TestKilledBuildThenChange(t *testing.T) {
 		ob = openTestOutbox(t, dir)
 		ob.fault = killAt("rename", k)
 		if _, _, err := syncFiles(ob, v2, nil, nil); !errors.Is(err, errKilled) {
-			t.Fatalf("kill at rename %d: Sync said %v", k, err)
+			t.Fatalf("kill at rename %d: syncFiles said %v", k, err)
 		}
 		// The user edits a draft the killed build had written, if any.
 		edited := ""
@@ -470,7 +470,7 @@ func TestPruneKeepsNotes(t *testing.T) {
 	ob := openTestOutbox(t, dir)
 	st, diags, err := syncFiles(ob, nil, nil, nil)
 	if err != nil || st.Removed != 0 || st.Kept != 1 || len(diags) != 1 {
-		t.Fatalf("Sync: %+v %v %v", st, diags, err)
+		t.Fatalf("syncFiles: %+v %v %v", st, diags, err)
 	}
 	if got, _ := os.ReadFile(p); !bytes.Equal(got, note) {
 		t.Errorf("the note was removed or changed: %q", got)

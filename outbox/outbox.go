@@ -47,7 +47,7 @@ type Outbox struct {
 	// fault, in tests, fails or kills a step ("write", "rename") of
 	// writing the file name.
 	fault func(step, name string) error
-	// wrote holds the vault.Stat of each file this Outbox wrote, as it was
+	// wrote holds the Stat of each file this Outbox wrote, as it was
 	// just after writing: what a later look compares with to know that
 	// nobody wrote it since.
 	wrote map[string]vault.Stat
@@ -335,7 +335,7 @@ type File struct {
 	Data  []byte
 }
 
-// SyncStats counts what Sync did.
+// SyncStats counts what Put and Prune did.
 type SyncStats struct {
 	Written, Unchanged, Removed, Kept int
 }
@@ -378,8 +378,8 @@ func (o *Outbox) edited(name, msg string) vault.Diagnostic {
 	return vault.Diagnostic{Path: o.Path(name), Line: 1, Col: 1, Severity: vault.Warning, Code: vault.CodeEditedOutput, Message: msg}
 }
 
-// Prune removes the generated files no longer wanted, the second half of
-// Sync: of the notes in scope (nil: every note), but not of the notes in
+// Prune removes the generated files no longer wanted, after Put: of the
+// notes in scope (nil: every note), but not of the notes in
 // keep, and never a file edited since it was written.
 func (o *Outbox) Prune(wanted func(name string) bool, scope []string, keep map[string]bool) (SyncStats, []vault.Diagnostic, error) {
 	var (
@@ -450,7 +450,7 @@ type dirResult struct {
 }
 
 // writeDir writes the files of one outbox folder (those at idx of all,
-// whose hashes are known), with the rules of Sync: a draft with a file
+// whose hashes are known), with the rules of Put: a draft with a file
 // edited by hand (or not the tool's) is left as it is, whole. The folder
 // is opened once, read once, and synced once; a folder that is a
 // symbolic link is never written through.
@@ -555,7 +555,7 @@ func (o *Outbox) writeDir(dir string, all []File, hashes []string, idx []int) di
 }
 
 // writeIn writes data to the file name of the folder d atomically: a
-// temporary file, synced, then renamed over it. It returns the vault.Stat of
+// temporary file, synced, then renamed over it. It returns the Stat of
 // the file written. The bytes are the pieces of data, in order.
 func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (vault.Stat, error) {
 	tmp, st, err := prepareIn(d, name, data, fault)
@@ -566,7 +566,7 @@ func writeIn(d *os.Root, name string, data [][]byte, fault func(step, name strin
 }
 
 // prepareIn is the first half of writeIn: the temporary file, written,
-// synced and closed. It returns its name and vault.Stat.
+// synced and closed. It returns its name and Stat.
 func prepareIn(d *os.Root, name string, data [][]byte, fault func(step, name string) error) (string, vault.Stat, error) {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
@@ -629,7 +629,7 @@ func (o *Outbox) wroteStat(name string, st vault.Stat) {
 	o.wrote[name] = st
 }
 
-// Written returns the vault.Stat of the outbox file name just after this Outbox
+// Written returns the Stat of the outbox file name just after this Outbox
 // last wrote it, if it did.
 func (o *Outbox) Written(name string) (vault.Stat, bool) {
 	o.mu.Lock()

@@ -17,9 +17,10 @@ import (
 // message renders the draft as an e-mail draft: multipart/alternative with
 // the Markdown as text/plain and its HTML as text/html, From the
 // candidate, To the interviewer (left out when unknown), Subject and
-// X-Unsent: 1, which mail clients read as "open as a draft". There is no
-// Date and no Message-ID: the client adds them when the mail is sent.
-// The same draft always gives the same bytes.
+// X-Unsent: 1, which mail clients read as "open as a draft", and the
+// draft's X-Followup-Draft and Message-ID. There is no Date: the client
+// adds it when the mail is sent. The same draft always gives the same
+// bytes.
 func (d Draft) message(cfg *vault.Config) ([]byte, error) {
 	body, err := d.BodyHTML()
 	if err != nil {
@@ -32,9 +33,9 @@ func (d Draft) message(cfg *vault.Config) ([]byte, error) {
 // is: the same in every version of the draft.
 const HeaderID = "X-Followup-Draft"
 
-// DraftID returns the identity of the draft name of note n: opaque, so
+// draftID returns the identity of the draft name of note n: opaque, so
 // that a draft sent as it is tells the recipient nothing of the vault.
-func DraftID(n *vault.Note, name string) string {
+func draftID(n *vault.Note, name string) string {
 	sum := sha256.Sum256([]byte(n.ID + "\x00" + name))
 	return hex.EncodeToString(sum[:16])
 }
@@ -66,7 +67,7 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 	// finds its copy in the Drafts folder; and a Message-ID from it and
 	// from this version's text, so that a changed draft is a new message
 	// (some servers keep only one message of a Message-ID).
-	id := DraftID(d.Note, d.Name)
+	id := draftID(d.Note, d.Name)
 	version := sha256.Sum256([]byte(subject + "\x00" + to + "\x00" + from + "\x00" + plain + "\x00" + html))
 	h.Set("Message-ID", "<"+id+"."+hex.EncodeToString(version[:6])+"@followup>")
 	h.Set(HeaderID, id)

@@ -464,7 +464,7 @@ func TestDraftIdentity(t *testing.T) {
 	id1, mid1 := header("jane-doe", "Dear Jane,\n\nThank you.\n")
 	id2, mid2 := header("jane-doe", "Dear Jane,\n\nThank you again.\n")
 	id3, _ := header("raj-patel", "Dear Jane,\n\nThank you.\n")
-	if id1 != DraftID(n, "jane-doe") || id1 != id2 || mid1 == mid2 || id3 == id1 {
+	if id1 != draftID(n, "jane-doe") || id1 != id2 || mid1 == mid2 || id3 == id1 {
 		t.Errorf("ids %s %s %s, message ids %s %s", id1, id2, id3, mid1, mid2)
 	}
 	if again, _ := header("jane-doe", "Dear Jane,\n\nThank you.\n"); again != id1 {

@@ -518,10 +518,14 @@ func (r configReader) caldav(v *yaml.Node, c *Config) {
 			}
 			u, err := url.Parse(s)
 			switch {
+			case err == nil && u.User != nil:
+				// Checked first: the address is not repeated, as it holds a
+				// password.
+				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url must not hold a user name or password: set username and password_cmd")
+			case strings.Contains(s, "@") && (err != nil || u.Host == ""):
+				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url must be the server's address, such as https://caldav.fastmail.com/, without a user name or password")
 			case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
 				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url must be the server's address, such as https://caldav.fastmail.com/, not %q", s)
-			case u.User != nil:
-				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url must not hold a user name or password: set username and password_cmd")
 			case u.Scheme == "http" && !IsLoopback(u.Hostname()):
 				d.errorf(nodePos(deref(v)), CodeConfig, "caldav.url: http sends the password in the clear: use https (http is allowed on this machine only, localhost or 127.0.0.1)")
 			default:

@@ -101,6 +101,8 @@ func TestLoadConfigErrors(t *testing.T) {
 		{"caldav:\n  url: http://dav.example.com/\n  username: a\n", `followup.yaml:2:8: error: caldav.url: http sends the password in the clear: use https (http is allowed on this machine only, localhost or 127.0.0.1) [config]`},
 		{"caldav:\n  url: dav.example.com\n  username: a\n", `followup.yaml:2:8: error: caldav.url must be the server's address, such as https://caldav.fastmail.com/, not "dav.example.com" [config]`},
 		{"caldav:\n  url: https://a:b@dav.example.com/\n  username: a\n", `followup.yaml:2:8: error: caldav.url must not hold a user name or password: set username and password_cmd [config]`},
+		{"caldav:\n  url: https://a:hun ter2@\n  username: a\n", `followup.yaml:2:8: error: caldav.url must be the server's address, such as https://caldav.fastmail.com/, without a user name or password [config]`},
+		{"caldav:\n  url: ftp://a:hunter2@dav.example.com/\n  username: a\n", `followup.yaml:2:8: error: caldav.url must not hold a user name or password: set username and password_cmd [config]`},
 		{"timezone: Mars/Base\n", `followup.yaml:1:11: error: timezone: "Mars/Base" is not an IANA time zone such as Europe/Berlin or America/New_York [config]`},
 		{"outbox: ../elsewhere\n", `followup.yaml:1:9: error: outbox must be a folder inside the vault, such as outbox, not "../elsewhere" [config]`},
 		{"outbox: /tmp/x\n", `followup.yaml:1:9: error: outbox must be a folder inside the vault, such as outbox, not "/tmp/x" [config]`},

@@ -22,9 +22,9 @@ type Options struct {
 	Password string
 	Name     string // the calendar's display name, calendar.name
 	DryRun   bool
-	// Client, when not nil, replaces the default HTTP client: tests give
+	// client, when not nil, replaces the default HTTP client: tests give
 	// one that trusts their server.
-	Client *http.Client
+	client *http.Client
 
 	// afterWrite, when not nil, runs after each change on the server and
 	// before the state is saved; an error stops the push there, as if it
@@ -64,7 +64,7 @@ type Report struct {
 	// Kept are lines, one per object found changed on the server and
 	// left alone; each is reported once.
 	Kept     []string
-	Requests int // HTTP requests made
+	requests int // HTTP requests made, for tests
 }
 
 // Push brings the calendar in line with objects, the events of the feed:
@@ -79,7 +79,7 @@ func Push(ctx context.Context, opts Options, objects []calendar.Object, state *S
 	if err != nil {
 		return rep, err
 	}
-	defer func() { rep.Requests = int(c.counter.n.Load()) }()
+	defer func() { rep.requests = int(c.counter.n.Load()) }()
 	if opts.DryRun {
 		state = clone(state)
 		save = func(*State) error { return nil }

@@ -58,7 +58,7 @@ func dial(opts Options) (*conn, error) {
 	default:
 		return nil, fmt.Errorf("caldav: %s: want an https URL", u.Redacted())
 	}
-	client := opts.Client
+	client := opts.client
 	if client == nil {
 		client = &http.Client{Timeout: requestTimeout}
 	}

@@ -60,7 +60,7 @@ func newHarness(t *testing.T, srv *caldavtest.Server) *harness {
 		Config:   vault.CalDAV{URL: srv.URL, Username: srv.User},
 		Password: srv.Password,
 		Name:     calName,
-		Client:   &http.Client{Transport: log},
+		client:   &http.Client{Transport: log},
 	}}
 }
 
@@ -256,17 +256,17 @@ func TestPushRadicale(t *testing.T) {
 	if got := len(h.log.writes()); got != len(objects)+1 {
 		t.Errorf("first push: %d writes, want MKCALENDAR and %d PUTs", got, len(objects))
 	}
-	t.Logf("first push: %d events, %d requests", len(objects), rep.Requests)
+	t.Logf("first push: %d events, %d requests", len(objects), rep.requests)
 	col := rep.Calendar
 	checkCalendar(t, srv, col, objects)
 	checkPython(t, srv, objects)
 
 	// Nothing changed: a read, no write.
 	rep = h.mustPush(objects)
-	if w := h.log.writes(); len(w) > 0 || rep.Unchanged != len(objects) || rep.Requests != 1 {
+	if w := h.log.writes(); len(w) > 0 || rep.Unchanged != len(objects) || rep.requests != 1 {
 		t.Errorf("second push: %+v, writes %v", rep, w)
 	}
-	quiet := rep.Requests
+	quiet := rep.requests
 	// Without the state's shortcut, discovery finds the calendar by name.
 	h.opts.Name = calName
 	st := h.state()
@@ -276,14 +276,14 @@ func TestPushRadicale(t *testing.T) {
 	if w := h.log.writes(); len(w) > 0 || rep.NewCalendar || rep.Calendar != col || rep.Unchanged != len(objects) {
 		t.Errorf("push after discovery: %+v, writes %v", rep, w)
 	}
-	t.Logf("push with nothing changed: %d request(s); with discovery: %d", quiet, rep.Requests)
+	t.Logf("push with nothing changed: %d request(s); with discovery: %d", quiet, rep.requests)
 
 	// One event changed: one PUT.
 	changed := slices.Clone(objects)
 	changed[3].Data = bytes.Replace(changed[3].Data, []byte("SUMMARY:"), []byte("SUMMARY:Moved: "), 1)
 	start := time.Now()
 	rep = h.mustPush(changed)
-	t.Logf("push of one changed event: %d requests, %v", rep.Requests, time.Since(start).Round(time.Millisecond))
+	t.Logf("push of one changed event: %d requests, %v", rep.requests, time.Since(start).Round(time.Millisecond))
 	if w := h.log.writes(); len(w) != 1 || !strings.HasPrefix(w[0], "PUT ") || !slices.Equal(rep.Updated, []string{changed[3].UID}) {
 		t.Errorf("one change: %+v, writes %v", rep, w)
 	}

@@ -208,8 +208,18 @@ func (st *pushState) save(ob *outbox.Outbox) error {
 	return ob.WriteState(pushStateFile, append(data, '\n'))
 }
 
-// push pushes what the last build of e made, as it stands at now.
+// pushTimeout bounds one push: a server that stops answering must not
+// hold a watcher's rebuilds up for ever.
+const pushTimeout = 5 * time.Minute
+
+// push pushes what the last build of e made, as it stands at now; before
+// e's first build there is nothing to push.
 func (ps *pusher) push(ctx context.Context, e *build.Engine, now time.Time, dryRun bool) error {
+	if !e.Started() || e.Vault() == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, pushTimeout)
+	defer cancel()
 	cfg, ob := ps.w.cfg, e.Outbox()
 	st := readPushState(ob)
 	save := func() error {
@@ -244,16 +254,10 @@ func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbo
 	for _, d := range drafts {
 		byID[d.ID] = d
 	}
-	would := func(done, doing string) string {
-		if dryRun {
-			return "would " + doing
-		}
-		return done
-	}
 	for _, group := range []struct {
 		verb string
 		ids  []string
-	}{{would("appended", "append"), r.Appended}, {would("replaced", "replace"), r.Replaced}} {
+	}{{verbOf(dryRun, "appended", "would append"), r.Appended}, {verbOf(dryRun, "replaced", "would replace"), r.Replaced}} {
 		slices.SortFunc(group.ids, func(a, b string) int { return strings.Compare(byID[a].File, byID[b].File) })
 		for _, id := range group.ids {
 			d := byID[id]
@@ -266,8 +270,8 @@ func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbo
 	for _, rp := range r.Replies {
 		fmt.Fprintf(ps.stderr, "%s: %s replied on %s: record heard_back or the outcome\n", rp.Note, rp.From, rp.Date.In(ps.w.cfg.Zone).Format("Mon 2 Jan"))
 	}
-	fmt.Fprintf(ps.stderr, "followup: Drafts on %s: %d %s, %d %s, %d %s, %d unchanged\n", m.IMAP,
-		len(r.Appended), would("appended", "to append"), len(r.Replaced), would("replaced", "to replace"), len(r.Removed), would("removed", "to remove"), r.Unchanged)
+	fmt.Fprintf(ps.stderr, "followup: %s on %s: %d %s, %d %s, %d %s, %d unchanged\n", r.Mailbox, m.IMAP,
+		len(r.Appended), verbOf(dryRun, "appended", "to append"), len(r.Replaced), verbOf(dryRun, "replaced", "to replace"), len(r.Removed), verbOf(dryRun, "removed", "to remove"), r.Unchanged)
 	return nil
 }
 
@@ -296,14 +300,8 @@ func (ps *pusher) pushEvents(ctx context.Context, ob *outbox.Outbox, st *pushSta
 	for _, line := range r.Kept {
 		fmt.Fprintf(ps.stderr, "followup: %s\n", line)
 	}
-	verb := func(done, doing string) string {
-		if dryRun {
-			return doing
-		}
-		return done
-	}
 	fmt.Fprintf(ps.stderr, "followup: calendar %q on %s: %d %s, %d %s, %d %s, %d unchanged\n", cfg.Calendar.Name, hostOf(cfg.CalDAV.URL),
-		len(r.Created), verb("created", "to create"), len(r.Updated), verb("updated", "to update"), len(r.Deleted), verb("deleted", "to delete"), r.Unchanged)
+		len(r.Created), verbOf(dryRun, "created", "to create"), len(r.Updated), verbOf(dryRun, "updated", "to update"), len(r.Deleted), verbOf(dryRun, "deleted", "to delete"), r.Unchanged)
 	return nil
 }
 

@@ -183,6 +183,19 @@ func TestPushDrafts(t *testing.T) {
 	if !strings.Contains(stdout.String(), "Helen Moreau replied Sat 21 Nov: record heard_back or the outcome") {
 		t.Errorf("status:\n%s", stdout.String())
 	}
+	// Once the note records the answer, status no longer asks for it.
+	note = filepath.Join(dir, "interviews/2026/2026-11-19-acme-corp.md")
+	text, _ = os.ReadFile(note)
+	if err := os.WriteFile(note, bytes.Replace(text, []byte("status: ready\n"), []byte("status: ready\nheard_back: 2026-11-21\n"), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if err := run(context.Background(), []string{"--vault", dir, "--now", now, "status"}, nil, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout.String(), "replied") {
+		t.Errorf("status after heard_back was recorded:\n%s", stdout.String())
+	}
 
 	// Brightwater is sent: its copies, unedited, go.
 	note = filepath.Join(dir, "interviews/2026/2026-11-20-brightwater-energy.md")

@@ -14,7 +14,6 @@ import (
 
 	"followup/calendar"
 	"followup/mailbox"
-	"followup/render"
 	"followup/vault"
 )
 
@@ -139,14 +138,6 @@ func TestDueDrafts(t *testing.T) {
 	broken, _, _ := dueDrafts(e.Vault(), e.Outbox(), now, pushed)
 	if got := files(broken); !slices.Contains(got, drafts[0].File) || slices.Contains(got, drafts[1].File) {
 		t.Errorf("with Acme broken: %q, want %s kept and %s not pushed", got, drafts[0].File, drafts[1].File)
-	}
-}
-
-// TestHeaderIDAgrees: the header render writes is the one push looks
-// for.
-func TestHeaderIDAgrees(t *testing.T) {
-	if mailbox.HeaderID != render.HeaderID {
-		t.Errorf("render writes %s, push looks for %s", render.HeaderID, mailbox.HeaderID)
 	}
 }
 

@@ -86,7 +86,7 @@ func runStatus(g *globals, args []string, stdout, stderr io.Writer) error {
 	}
 	v := vault.Open(w.fsys, w.cfg)
 	rep := dueReport(v, w.now, *days)
-	markReplies(&rep, readReplies(w), w.cfg.Zone)
+	markReplies(&rep, readReplies(w), v.Notes, w.cfg.Zone)
 	if *asJSON {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
@@ -194,11 +194,21 @@ func readReplies(w *workspace) []mailbox.Reply {
 	return st.Mailbox.Replies
 }
 
-// markReplies marks the items of each note someone replied about with
-// the last reply, after its interview.
-func markReplies(rep *statusReport, replies []mailbox.Reply, zone *time.Location) {
+// markReplies marks the items of each note with the last reply push
+// found for it, unless the note records an answer on that day or later
+// (heard_back): then it is recorded already.
+func markReplies(rep *statusReport, replies []mailbox.Reply, notes []*vault.Note, zone *time.Location) {
+	heard := map[string]time.Time{}
+	for _, n := range notes {
+		if !n.HeardBack.IsZero() {
+			heard[n.Path] = n.HeardBack.Time
+		}
+	}
 	last := map[string]mailbox.Reply{}
 	for _, r := range replies {
+		if h, ok := heard[r.Note]; ok && !calendar.DateOf(h.In(zone)).Before(calendar.DateOf(r.Date.In(zone))) {
+			continue
+		}
 		if r.Date.After(last[r.Note].Date) {
 			last[r.Note] = r
 		}

@@ -150,7 +150,9 @@ func watchLocked(ctx context.Context, g *globals, opts watchOptions, stderr io.W
 			paths, reason = nil, w.cfg.Outbox+" was deleted"
 		}
 		fresh := !e.Started()
+		_, calBefore := e.Calendar()
 		p, err := e.Build(ctx, paths, now)
+		_, calAfter := e.Calendar()
 		quiet := p != nil && !fresh && len(p.Changed) == 0 && p.Rendered == 0 && p.Sync.Written+p.Sync.Removed == 0
 		if p != nil && !quiet {
 			if fresh {
@@ -171,7 +173,7 @@ func watchLocked(ctx context.Context, g *globals, opts watchOptions, stderr io.W
 				publishedBy, publishedWrites = e, writes
 			}
 		}
-		if ps != nil && p != nil && (fresh || p.Sync.Written+p.Sync.Removed > 0 || strings.Contains(p.Calendar, " written ")) {
+		if ps != nil && p != nil && (fresh || p.Sync.Written+p.Sync.Removed > 0 || calAfter != calBefore) {
 			pushNow(ctx, ps, e, now, stderr)
 		}
 		if err != nil {
@@ -235,6 +237,13 @@ func watchLocked(ctx context.Context, g *globals, opts watchOptions, stderr io.W
 				if err := reloadConfig(w, rep, &e); err != nil {
 					fmt.Fprintf(stderr, "followup: %v: keeping the previous configuration\n", err)
 					continue
+				}
+				if opts.push {
+					// The servers may have changed: ask for their passwords
+					// again; without them, push stops until the next change.
+					if ps, err = newPusher(ctx, w, stderr); err != nil {
+						fmt.Fprintf(stderr, "followup: error: %v: not pushing until followup.yaml is changed again\n", err)
+					}
 				}
 				rel, reason = "", vault.ConfigFile // a full rebuild
 			case outboxGone:
@@ -511,6 +520,9 @@ func collect(ctx context.Context, changes <-chan string, batches chan<- []string
 // pushNow pushes what the engine e built; a failure is said, and the
 // watcher goes on: the next rebuild or morning tries again.
 func pushNow(ctx context.Context, ps *pusher, e *build.Engine, now time.Time, stderr io.Writer) {
+	if ps == nil {
+		return // its passwords are missing, as said
+	}
 	if err := ps.push(ctx, e, now, false); err != nil {
 		fmt.Fprintf(stderr, "followup: error: %v\n", err)
 	}
