@@ -1,14 +1,18 @@
 package mailbox
 
 import (
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"regexp"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 	"github.com/emersion/go-imap/v2/imapclient"
@@ -49,11 +53,13 @@ func dial(ctx context.Context, opts Options) (*session, error) {
 		tcfg.RootCAs = opts.tls.RootCAs
 	}
 
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "tcp", addr)
+	wait := cmp.Or(opts.wait, answerWithin)
+	d := net.Dialer{Timeout: wait}
+	raw, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, connectError(ctx, addr, err)
 	}
+	conn := net.Conn(&patientConn{Conn: raw, wait: wait})
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
 	fail := func(err error) (*session, error) {
 		stop()
@@ -100,6 +106,28 @@ func dial(ctx context.Context, opts Options) (*session, error) {
 	return s, nil
 }
 
+// answerWithin is how long a server may take to answer: one that takes
+// longer is taken for gone, so that a push, and a watcher's rebuilds
+// after it, never wait for ever.
+const answerWithin = 30 * time.Second
+
+// A patientConn gives up on a read or a write the server does not answer
+// within wait.
+type patientConn struct {
+	net.Conn
+	wait time.Duration
+}
+
+func (c *patientConn) Read(b []byte) (int, error) {
+	_ = c.SetReadDeadline(time.Now().Add(c.wait))
+	return c.Conn.Read(b)
+}
+
+func (c *patientConn) Write(b []byte) (int, error) {
+	_ = c.SetWriteDeadline(time.Now().Add(c.wait))
+	return c.Conn.Write(b)
+}
+
 // close logs out and closes. On a connection already lost the LOGOUT
 // fails at once; on one that hangs, the context's end closes it.
 func (s *session) close() {
@@ -118,6 +146,9 @@ func (s *session) fail(ctx context.Context, op string, err error) error {
 	if errors.As(err, &ierr) {
 		return &refusal{fmt.Sprintf("mailbox: %s %s: %s", op, s.addr, serverText(ierr))}
 	}
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("mailbox: %s %s: the server stopped answering", op, s.addr)
+	}
 	return fmt.Errorf("mailbox: %s %s: connection lost: %v", op, s.addr, err)
 }
 
@@ -131,7 +162,8 @@ func (r *refusal) Error() string { return r.msg }
 // as OVERQUOTA or TOOBIG), which says more than the text on some
 // servers.
 func serverText(err *imap.Error) string {
-	text := strings.TrimSpace(err.Text)
+	// Dovecot adds how long the command took: "(0.001 + 0.000 secs)."
+	text := strings.TrimSpace(timing.ReplaceAllString(err.Text, ""))
 	if text == "" {
 		text = string(err.Type)
 	}
@@ -140,6 +172,8 @@ func serverText(err *imap.Error) string {
 	}
 	return text
 }
+
+var timing = regexp.MustCompile(`\s*\([0-9.]+ \+ [0-9.]+(?: \+ [0-9.]+)? secs\)\.?$`)
 
 // connectError says in one line why no IMAP session could start.
 func connectError(ctx context.Context, addr string, err error) error {
@@ -167,6 +201,8 @@ func connectError(ctx context.Context, addr string, err error) error {
 		return fmt.Errorf("mailbox: connect to %s: TLS failed: the server's certificate is not trusted (%v)", addr, invalid)
 	case errors.As(err, &certErr):
 		return fmt.Errorf("mailbox: connect to %s: TLS failed: the server's certificate is not trusted (%v)", addr, certErr.Err)
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return fmt.Errorf("mailbox: connect to %s: the server does not answer", addr)
 	case errors.As(err, &recErr):
 		return fmt.Errorf("mailbox: connect to %s: TLS failed: the server did not answer in TLS (is the port for STARTTLS or plain IMAP?)", addr)
 	case errors.As(err, &alert):

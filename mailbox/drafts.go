@@ -83,7 +83,12 @@ func (s *session) copies(ctx context.Context, id string) ([]draftCopy, error) {
 	if err != nil {
 		return nil, s.fail(ctx, "search Drafts on", err)
 	}
-	uids := found.AllUIDs()
+	return s.fetchCopies(ctx, found.AllUIDs(), id)
+}
+
+// fetchCopies fetches the messages uids of the selected folder and
+// returns those that carry render.HeaderID (id's value, unless id is "").
+func (s *session) fetchCopies(ctx context.Context, uids []imap.UID, id string) ([]draftCopy, error) {
 	if len(uids) == 0 {
 		return nil, nil
 	}

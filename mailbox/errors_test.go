@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"followup/vault"
+
+	"github.com/emersion/go-imap/v2"
 )
 
 // Every failure is one line that names the operation and the address,
@@ -15,6 +17,21 @@ import (
 func TestPushFailures(t *testing.T) {
 	srv, plain := startMem(t, memOptions{})
 	noDrafts, _ := startMem(t, memOptions{folders: []string{"INBOX", "Archive"}})
+	// A server that takes the connection and never says a word.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer silent.Close()
+	go func() {
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
 	closed := func() string {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -39,6 +56,7 @@ func TestPushFailures(t *testing.T) {
 		}, "refusing to log in without TLS"},
 		{"TLS to a plain port", func(o *Options) { o.Config.IMAP = plain }, "TLS failed: the server did not answer in TLS"},
 		{"no such folder", func(o *Options) { o.Config.Drafts = "Nope" }, "select Nope on " + srv.opts.Config.IMAP + ": "},
+		{"silent", func(o *Options) { o.Config.IMAP, o.wait = silent.Addr().String(), 100*time.Millisecond }, "connect to " + silent.Addr().String() + ": the server does not answer"},
 		{"no Drafts", func(o *Options) { *o = noDrafts.opts }, "no Drafts folder: none is marked \\Drafts or named Drafts, INBOX.Drafts, [Gmail]/Drafts, Draft"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -98,5 +116,18 @@ func TestPrepareRefusesDraftsWithoutTheirHeader(t *testing.T) {
 	d.ID = "other"
 	if _, err := prepare([]Draft{d}); err == nil || !strings.Contains(err.Error(), d.File) {
 		t.Errorf("prepare: %v", err)
+	}
+}
+
+// TestServerText: the server's own words, without Dovecot's timing.
+func TestServerText(t *testing.T) {
+	for in, want := range map[string]string{
+		"Mailbox doesn't exist: Entwürfe (0.001 + 0.000 secs).":                   "Mailbox doesn't exist: Entwürfe",
+		"Quota exceeded (mailbox for user is full) (0.001 + 0.000 + 0.001 secs).": "Quota exceeded (mailbox for user is full)",
+		"Authentication failed.": "Authentication failed.",
+	} {
+		if got := serverText(&imap.Error{Text: in}); got != want {
+			t.Errorf("serverText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -40,6 +40,9 @@ type Options struct {
 	// certificate. Nothing else of it is used, so that certificates and
 	// the server's name are always checked.
 	tls *tls.Config
+	// wait, when not 0, replaces how long a server may take to answer
+	// (answerWithin): tests make it short.
+	wait time.Duration
 }
 
 // State is what push remembers between runs, kept in the outbox by the

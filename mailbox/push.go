@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -53,6 +54,31 @@ func push(ctx context.Context, opts Options, drafts []Draft, people []Person, st
 	if err != nil {
 		return rep, err
 	}
+	// A copy push recorded and the search did not find is looked at by
+	// its UID: a server whose header search lags or skips X- headers must
+	// not make push take the copy for sent, and give the draft up.
+	found := map[uint32]bool{}
+	for _, c := range copies {
+		found[c.UID] = true
+	}
+	var unseen []imap.UID
+	for _, p := range st.Drafts {
+		if p.Done != "" || p.Mailbox != folder || p.UIDValidity != sel.UIDValidity {
+			continue
+		}
+		for _, uid := range append([]uint32{p.UID}, p.Stale...) {
+			if uid != 0 && !found[uid] {
+				found[uid] = true
+				unseen = append(unseen, imap.UID(uid))
+			}
+		}
+	}
+	slices.Sort(unseen)
+	more, err := s.fetchCopies(ctx, unseen, "")
+	if err != nil {
+		return rep, err
+	}
+	copies = append(copies, more...)
 
 	steps := plan(folder, sel.UIDValidity, copies, byID, st)
 	for _, stp := range steps {

@@ -159,7 +159,11 @@ func password(ctx context.Context, section, cmd, env, dir string, stderr io.Writ
 	line, _, _ := strings.Cut(string(out), "\n")
 	line = strings.TrimSuffix(line, "\r")
 	if line == "" {
-		return "", fmt.Errorf("push: %s.password_cmd printed nothing: its first line must be the password", section)
+		what := "printed nothing"
+		if len(out) > 0 {
+			what = "printed an empty first line"
+		}
+		return "", fmt.Errorf("push: %s.password_cmd %s: its first line must be the password", section, what)
 	}
 	return line, nil
 }
@@ -228,14 +232,23 @@ func (ps *pusher) push(ctx context.Context, e *build.Engine, now time.Time, dryR
 		}
 		return st.save(ob)
 	}
-	var errs []error
+	// The mailbox and the calendar are pushed each on its own: one
+	// failing does not keep the other back, unless the push was stopped.
+	var failed []string
 	if m := cfg.Mailbox; m != nil {
-		errs = append(errs, ps.pushMail(ctx, e.Vault(), ob, st, save, now, dryRun))
+		if err := ps.pushMail(ctx, e.Vault(), ob, st, save, now, dryRun); err != nil {
+			failed = append(failed, err.Error())
+		}
 	}
-	if c := cfg.CalDAV; c != nil {
-		errs = append(errs, ps.pushEvents(ctx, ob, st, save, dryRun))
+	if c := cfg.CalDAV; c != nil && ctx.Err() == nil {
+		if err := ps.pushEvents(ctx, ob, st, save, dryRun); err != nil {
+			failed = append(failed, err.Error())
+		}
 	}
-	return errors.Join(errs...)
+	if len(failed) > 0 {
+		return fmt.Errorf("push: %s", strings.Join(failed, "; "))
+	}
+	return nil
 }
 
 // pushMail puts the due drafts into the mailbox's Drafts folder.
@@ -247,22 +260,32 @@ func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbo
 	}
 	opts := mailbox.Options{Config: *m, Password: ps.imapPass, DryRun: dryRun}
 	r, err := mailbox.Push(ctx, opts, drafts, people, st.Mailbox, func(*mailbox.State) error { return save() })
-	if err != nil {
-		return fmt.Errorf("push: %w", err)
+	// What was done before a failure is said too: it is done.
+	named := map[string][2]string{} // file and recipient, by draft ID
+	for id, p := range st.Mailbox.Drafts {
+		named[id] = [2]string{p.File, ""}
 	}
-	byID := map[string]mailbox.Draft{}
 	for _, d := range drafts {
-		byID[d.ID] = d
+		named[d.ID] = [2]string{d.File, d.To}
 	}
 	for _, group := range []struct {
 		verb string
 		ids  []string
-	}{{verbOf(dryRun, "appended", "would append"), r.Appended}, {verbOf(dryRun, "replaced", "would replace"), r.Replaced}} {
-		slices.SortFunc(group.ids, func(a, b string) int { return strings.Compare(byID[a].File, byID[b].File) })
+	}{{verbOf(dryRun, "appended", "would append"), r.Appended}, {verbOf(dryRun, "replaced", "would replace"), r.Replaced}, {verbOf(dryRun, "removed the copy of", "would remove the copy of"), r.Removed}} {
+		slices.SortFunc(group.ids, func(a, b string) int { return strings.Compare(named[a][0], named[b][0]) })
 		for _, id := range group.ids {
-			d := byID[id]
-			fmt.Fprintf(ps.stderr, "followup: %s %s (to %s)\n", group.verb, d.File, d.To)
+			if n := named[id]; n[1] != "" {
+				fmt.Fprintf(ps.stderr, "followup: %s %s (to %s)\n", group.verb, n[0], n[1])
+			} else {
+				fmt.Fprintf(ps.stderr, "followup: %s %s\n", group.verb, n[0])
+			}
 		}
+	}
+	if err != nil {
+		if strings.Contains(err.Error(), " refused: ") && strings.Contains(err.Error(), "login to ") {
+			return fmt.Errorf("%w: check mailbox.username, and the password password_cmd or $FOLLOWUP_IMAP_PASSWORD gives", err)
+		}
+		return err
 	}
 	for _, line := range r.Kept {
 		fmt.Fprintf(ps.stderr, "followup: %s\n", line)
@@ -289,10 +312,10 @@ func (ps *pusher) pushEvents(ctx context.Context, ob *outbox.Outbox, st *pushSta
 	opts := caldav.Options{Config: *cfg.CalDAV, Password: ps.caldavPass, Name: cfg.Calendar.Name, DryRun: dryRun}
 	r, err := caldav.Push(ctx, opts, objects, st.CalDAV, func(*caldav.State) error { return save() })
 	if errors.Is(err, caldav.ErrLogin) {
-		return fmt.Errorf("push: %w: check caldav.username, and the password password_cmd or $FOLLOWUP_CALDAV_PASSWORD gives", err)
+		return fmt.Errorf("%w: check caldav.username, and the password password_cmd or $FOLLOWUP_CALDAV_PASSWORD gives", err)
 	}
 	if err != nil {
-		return fmt.Errorf("push: %w", err)
+		return err
 	}
 	if r.NewCalendar {
 		fmt.Fprintf(ps.stderr, "followup: %s the calendar %q at %s\n", verbOf(dryRun, "made", "would make"), cfg.Calendar.Name, r.Calendar)
