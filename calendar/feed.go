@@ -67,12 +67,7 @@ func NewFeed(cfg *vault.Config, previous []byte) (*Feed, error) {
 	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
 	cal.Props.Set(durationProp("REFRESH-INTERVAL", time.Hour, true))
 	cal.Props.Set(durationProp("X-PUBLISHED-TTL", time.Hour, false))
-	// go-ical refuses a calendar without events: the head and the tail are
-	// what is around a placeholder.
-	placeholder := ical.NewEvent()
-	placeholder.Props.SetText(ical.PropUID, "placeholder")
-	placeholder.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
-	head, _, tail, err := encodeAround(cal, placeholder.Component)
+	head, tail, err := around(cal)
 	if err != nil {
 		return nil, err
 	}
@@ -483,4 +478,15 @@ func unescapeText(s string) string {
 		sb.WriteByte(s[i])
 	}
 	return sb.String()
+}
+
+// around returns the encoding of cal before its events and after them.
+// go-ical refuses a calendar without events: the head and the tail are
+// what is around a placeholder.
+func around(cal *ical.Calendar) (head, tail []byte, err error) {
+	placeholder := ical.NewEvent()
+	placeholder.Props.SetText(ical.PropUID, "placeholder")
+	placeholder.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
+	head, _, tail, err = encodeAround(cal, placeholder.Component)
+	return head, tail, err
 }

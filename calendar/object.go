@@ -4,7 +4,6 @@ import (
 	"errors"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/emersion/go-ical"
 )
@@ -33,10 +32,7 @@ func Objects(feed []byte) ([]Object, error) {
 	cal.Props.SetText(ical.PropVersion, "2.0")
 	cal.Props.SetText(ical.PropProductID, ProductID)
 	cal.Props.SetText(ical.PropCalendarScale, "GREGORIAN")
-	placeholder := ical.NewEvent()
-	placeholder.Props.SetText(ical.PropUID, "placeholder")
-	placeholder.Props.SetDateTime(ical.PropDateTimeStamp, time.Unix(0, 0).UTC())
-	head, _, tail, err := encodeAround(cal, placeholder.Component)
+	head, tail, err := around(cal)
 	if err != nil {
 		return nil, err
 	}

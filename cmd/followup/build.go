@@ -32,15 +32,9 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := parseFlags(fs, g, args, stdout, buildHelp); err != nil {
 		return err
 	}
-	w, err := openWorkspace(g)
-	if err != nil {
-		return err
-	}
 	rep := reporter{stdout: stdout, stderr: stderr}
-	if err := w.loadConfig(rep); err != nil {
-		return err
-	}
-	if err := w.requireVault(); err != nil {
+	w, err := openVault(g, rep)
+	if err != nil {
 		return err
 	}
 	lock, err := w.lockOutbox()

@@ -35,15 +35,9 @@ func runCheck(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	if err := parseFlags(fs, g, args, stdout, checkHelp); err != nil {
 		return err
 	}
-	w, err := openWorkspace(g)
-	if err != nil {
-		return err
-	}
 	rep := reporter{json: *asJSON, stdout: stdout, stderr: stderr}
-	if err := w.loadConfig(rep); err != nil {
-		return err
-	}
-	if err := w.requireVault(); err != nil {
+	w, err := openVault(g, rep)
+	if err != nil {
 		return err
 	}
 	v := vault.Open(w.fsys, w.cfg)

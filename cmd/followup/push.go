@@ -58,15 +58,9 @@ func runPush(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 	if err := parseFlags(fs, g, args, stdout, pushHelp); err != nil {
 		return err
 	}
-	w, err := openWorkspace(g)
-	if err != nil {
-		return err
-	}
 	rep := reporter{stdout: stdout, stderr: stderr}
-	if err := w.loadConfig(rep); err != nil {
-		return err
-	}
-	if err := w.requireVault(); err != nil {
+	w, err := openVault(g, rep)
+	if err != nil {
 		return err
 	}
 	ps, err := newPusher(ctx, w, stderr)

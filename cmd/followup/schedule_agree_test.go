@@ -156,13 +156,6 @@ func agree(t *testing.T, dir, now string, notes []*vault.Note, events map[string
 // as the commands do.
 func openNotes(t *testing.T, dir string) ([]*vault.Note, *vault.Config) {
 	t.Helper()
-	w, err := openWorkspace(&globals{vault: dir})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.root.Close() })
-	if err := w.loadConfig(reporter{stdout: io.Discard, stderr: io.Discard}); err != nil {
-		t.Fatal(err)
-	}
+	w := testWorkspace(t, dir)
 	return vault.Open(w.fsys, w.cfg).Notes, w.cfg
 }

@@ -74,14 +74,8 @@ func runStatus(g *globals, args []string, stdout, stderr io.Writer) error {
 	if *days < 0 {
 		return usagef("status: --days must not be negative")
 	}
-	w, err := openWorkspace(g)
+	w, err := openVault(g, reporter{json: *asJSON, stdout: stdout, stderr: stderr})
 	if err != nil {
-		return err
-	}
-	if err := w.loadConfig(reporter{json: *asJSON, stdout: stdout, stderr: stderr}); err != nil {
-		return err
-	}
-	if err := w.requireVault(); err != nil {
 		return err
 	}
 	v := vault.Open(w.fsys, w.cfg)

@@ -85,18 +85,12 @@ func watchLocked(ctx context.Context, g *globals, opts watchOptions, stderr io.W
 	// The goroutines started here end with it, whichever way it returns.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := openWorkspace(g)
+	rep := reporter{stdout: io.Discard, stderr: stderr}
+	w, err := openVault(g, rep)
 	if err != nil {
 		return err
 	}
 	defer w.root.Close()
-	rep := reporter{stdout: io.Discard, stderr: stderr}
-	if err := w.loadConfig(rep); err != nil {
-		return err
-	}
-	if err := w.requireVault(); err != nil {
-		return err
-	}
 	// The passwords are asked for once, before anything is built.
 	var ps *pusher
 	if opts.push {

@@ -149,6 +149,25 @@ func (w *workspace) vault() build.Vault {
 // engine opens a build engine on the vault, whose outbox is locked.
 func (w *workspace) engine() (*build.Engine, error) { return build.Open(w.vault(), w.g.hooks.build) }
 
+// openVault opens the vault of g with its configuration, reporting the
+// configuration's problems to rep, and refuses a folder that is no
+// vault: what every command that reads notes does first.
+func openVault(g *globals, rep reporter) (*workspace, error) {
+	w, err := openWorkspace(g)
+	if err != nil {
+		return nil, err
+	}
+	err = w.loadConfig(rep)
+	if err == nil {
+		err = w.requireVault()
+	}
+	if err != nil {
+		w.root.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
 // requireVault refuses a folder that is no vault, neither followup.yaml
 // nor an interview note in it, before anything is read as notes or
 // written there.
