@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/textproto"
 	"os"
@@ -170,17 +171,24 @@ type pushState struct {
 	Version int            `json:"version"`
 	Mailbox *mailbox.State `json:"mailbox,omitempty"`
 	CalDAV  *caldav.State  `json:"caldav,omitempty"`
+
+	saved []byte // the file's bytes as last read or written; nil: no file
 }
 
-// readPushState reads the state of the last push; a missing or damaged
-// file is a fresh start (the drafts' own identity keeps push from making
-// copies twice).
-func readPushState(ob *outbox.Outbox) *pushState {
+// readPushState reads the state of the last push; none is a fresh
+// start. A damaged one is refused rather than taken for none: push would
+// forget which drafts were sent, and push them again.
+func readPushState(ob *outbox.Outbox) (*pushState, error) {
 	st := &pushState{Version: 1}
-	if data, err := ob.Read(pushStateFile); err == nil {
-		if json.Unmarshal(data, st) != nil || st.Version != 1 {
-			st = &pushState{Version: 1}
-		}
+	data, err := ob.Read(pushStateFile)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return nil, fmt.Errorf("push: cannot read %s: %w", ob.Path(pushStateFile), vault.Cause(err))
+	case json.Unmarshal(data, st) != nil || st.Version != 1:
+		return nil, fmt.Errorf("push: %s is damaged, or from another version of followup: move it away to start afresh (push then forgets which drafts you sent, and puts them into Drafts again)", ob.Path(pushStateFile))
+	default:
+		st.saved = data
 	}
 	if st.Mailbox == nil {
 		st.Mailbox = &mailbox.State{}
@@ -194,16 +202,38 @@ func readPushState(ob *outbox.Outbox) *pushState {
 	if st.CalDAV.Objects == nil {
 		st.CalDAV.Objects = map[string]caldav.Stored{}
 	}
-	return st
+	return st, nil
 }
 
-// save writes the state atomically.
-func (st *pushState) save(ob *outbox.Outbox) error {
+// empty reports whether the state remembers nothing.
+func (st *pushState) empty() bool {
+	return len(st.Mailbox.Drafts) == 0 && len(st.Mailbox.Replies) == 0 && len(st.CalDAV.Objects) == 0 && st.CalDAV.Calendar == ""
+}
+
+// save writes the state atomically when it changed. A push that ends
+// remembering nothing leaves no file: a first push that failed changes
+// nothing in the outbox.
+func (st *pushState) save(ob *outbox.Outbox, existed bool) error {
 	data, err := json.MarshalIndent(st, "", "  ")
 	if err != nil {
 		return err
 	}
-	return ob.WriteState(pushStateFile, append(data, '\n'))
+	data = append(data, '\n')
+	switch {
+	case bytes.Equal(data, st.saved):
+		return nil
+	case !existed && st.empty():
+		if st.saved != nil {
+			ob.RemoveState(pushStateFile)
+			st.saved = nil
+		}
+		return nil
+	}
+	if err := ob.WriteState(pushStateFile, data); err != nil {
+		return err
+	}
+	st.saved = data
+	return nil
 }
 
 // pushTimeout bounds one push: a server that stops answering must not
@@ -219,12 +249,16 @@ func (ps *pusher) push(ctx context.Context, e *build.Engine, now time.Time, dryR
 	ctx, cancel := context.WithTimeout(ctx, pushTimeout)
 	defer cancel()
 	cfg, ob := ps.w.cfg, e.Outbox()
-	st := readPushState(ob)
+	st, err := readPushState(ob)
+	if err != nil {
+		return err
+	}
+	existed := st.saved != nil
 	save := func() error {
 		if dryRun {
 			return nil
 		}
-		return st.save(ob)
+		return st.save(ob, existed)
 	}
 	// The mailbox and the calendar are pushed each on its own: one
 	// failing does not keep the other back, unless the push was stopped.

@@ -210,3 +210,33 @@ func TestPushDrafts(t *testing.T) {
 		t.Errorf("Drafts holds %d messages, want 4", n)
 	}
 }
+
+// TestPushFailsCleanly: a first push the server refuses (a full mailbox)
+// is one line, exit 2, and leaves no push state; a damaged push state is
+// refused, not taken for none (push would forget what was sent).
+func TestPushFailsCleanly(t *testing.T) {
+	dc := mailtest.StartDovecotWith(t, mailtest.Options{QuotaKB: 1})
+	dir := copyExample(t)
+	appendConfig(t, dir, fmt.Sprintf("mailbox:\n  imap: %s\n  security: none\n  username: %s\n", dc.Addr, dc.User))
+	t.Setenv("FOLLOWUP_IMAP_PASSWORD", dc.Password)
+	push := func() (int, string) {
+		var stderr bytes.Buffer
+		err := run(context.Background(), []string{"--vault", dir, "--now", "2026-11-20T17:00:00-05:00", "push"}, nil, io.Discard, &stderr)
+		return exitCode(err, &stderr), stderr.String()
+	}
+	code, out := push()
+	last := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	if code != 2 || !strings.HasPrefix(last, "followup: error: push: mailbox: append ") || !strings.Contains(last, "OVERQUOTA") {
+		t.Errorf("a push into a full mailbox: exit %d\n%s", code, out)
+	}
+	state := filepath.Join(dir, "outbox", pushStateFile)
+	if _, err := os.Stat(state); !os.IsNotExist(err) {
+		t.Errorf("the failed first push left %s: %v", state, err)
+	}
+	if err := os.WriteFile(state, []byte(`{"version": 1, "mailbox": {"drafts": [`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := push(); code != 2 || !strings.Contains(out, "outbox/.followup-push.json is damaged") {
+		t.Errorf("a damaged push state: exit %d\n%s", code, out)
+	}
+}
