@@ -64,18 +64,10 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		}
 		return nil
 	}
-	e, err := w.engine()
-	if err != nil {
-		return err
-	}
-	e.Scanned(entries())
-	p, buildErr := e.Build(ctx, nil, w.now)
+	_, p, buildErr := buildVault(ctx, w, key, entries(), start)
 	if p == nil {
 		return buildErr
 	}
-	p.Started = start
-	e.SaveCache(key, p, buildErr != nil)
-	p.Took = time.Since(start)
 	if err := rep.report(p.Diags); err != nil {
 		return err
 	}
@@ -87,6 +79,27 @@ func runBuild(ctx context.Context, g *globals, args []string, stdout, stderr io.
 		return errProblems
 	}
 	return nil
+}
+
+// buildVault builds the whole vault, scanned already or not (nil), with
+// a new engine, and records the build in the cache for the next one. The
+// build began at start.
+func buildVault(ctx context.Context, w *workspace, key string, scanned []vault.Entry, start time.Time) (*build.Engine, *build.Pass, error) {
+	e, err := w.engine()
+	if err != nil {
+		return nil, nil, err
+	}
+	if scanned != nil {
+		e.Scanned(scanned)
+	}
+	p, err := e.Build(ctx, nil, w.now)
+	if p == nil {
+		return nil, nil, err
+	}
+	p.Started = start
+	e.SaveCache(key, p, err != nil)
+	p.Took = time.Since(start)
+	return e, p, err
 }
 
 func draftStats(st outbox.SyncStats) string {

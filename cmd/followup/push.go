@@ -73,11 +73,9 @@ func runPush(ctx context.Context, g *globals, args []string, stdout, stderr io.W
 		return err
 	}
 	defer lock.Unlock()
-	e, err := w.engine()
-	if err != nil {
-		return err
-	}
-	p, err := e.Build(ctx, nil, w.now)
+	// Built as build does, cache included: a build after push has
+	// nothing to do.
+	e, p, err := buildVault(ctx, w, build.CacheKey(w.fsys, w.cfg), nil, time.Now())
 	if p == nil {
 		return err
 	}
@@ -269,7 +267,9 @@ func (ps *pusher) push(ctx context.Context, e *build.Engine, now time.Time, dryR
 		}
 	}
 	if c := cfg.CalDAV; c != nil && ctx.Err() == nil {
-		if err := ps.pushEvents(ctx, ob, st, save, dryRun); err != nil {
+		// The calendar as built, the bytes of its file.
+		feed, _ := e.Calendar()
+		if err := ps.pushEvents(ctx, ob.Path(cfg.Calendar.File), feed, st, save, dryRun); err != nil {
 			failed = append(failed, err.Error())
 		}
 	}
@@ -326,16 +326,13 @@ func (ps *pusher) pushMail(ctx context.Context, v *vault.Vault, ob *outbox.Outbo
 	return nil
 }
 
-// pushEvents puts the calendar's events into the CalDAV calendar.
-func (ps *pusher) pushEvents(ctx context.Context, ob *outbox.Outbox, st *pushState, save func() error, dryRun bool) error {
+// pushEvents puts the events of feed, the calendar file, into the CalDAV
+// calendar.
+func (ps *pusher) pushEvents(ctx context.Context, file string, feed []byte, st *pushState, save func() error, dryRun bool) error {
 	cfg := ps.w.cfg
-	data, err := ob.Read(cfg.Calendar.File)
+	objects, err := calendar.Objects(feed)
 	if err != nil {
-		return fmt.Errorf("push: cannot read the calendar: %w", vault.Cause(err))
-	}
-	objects, err := calendar.Objects(data)
-	if err != nil {
-		return fmt.Errorf("push: %s: %w", ob.Path(cfg.Calendar.File), err)
+		return fmt.Errorf("push: %s: %w", file, err)
 	}
 	opts := caldav.Options{Config: *cfg.CalDAV, Password: ps.caldavPass, Name: cfg.Calendar.Name, DryRun: dryRun}
 	r, err := caldav.Push(ctx, opts, objects, st.CalDAV, func(*caldav.State) error { return save() })

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"followup/outbox"
+	"followup/vault"
 )
 
 const serveHelp = `usage: followup serve [--addr HOST:PORT] [--token TOKEN] [--poll DURATION] [--push]
@@ -86,7 +87,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	// Bound to this machine only, the feed answers only to this
 	// machine's names: a web page that points a name of its own at
 	// 127.0.0.1 (DNS rebinding) gets nothing.
-	feed := &feedHandler{token: *token, loopback: isLoopback(host)}
+	feed := &feedHandler{token: *token, loopback: vault.IsLoopback(host)}
 	srv := feedServer(feed)
 	shown := host
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
@@ -94,7 +95,7 @@ func runServe(ctx context.Context, g *globals, args []string, stdout, stderr io.
 	}
 	url := "//" + net.JoinHostPort(shown, port) + feed.path()
 	fmt.Fprintf(stderr, "followup: serving the calendar at http:%s\nfollowup: subscribe with webcal:%s\n", url, url)
-	if !isLoopback(host) && *token == "" {
+	if !vault.IsLoopback(host) && *token == "" {
 		fmt.Fprintf(stderr, "followup: warning: %s is reachable from other machines and no token is set: anyone who can reach it can read your calendar; set --token\n", *addr)
 	}
 	serveErr := make(chan error, 1)
@@ -137,12 +138,7 @@ func localHost(hostport string) bool {
 	} else if len(hostport) > 2 && hostport[0] == '[' && hostport[len(hostport)-1] == ']' {
 		host = hostport[1 : len(hostport)-1]
 	}
-	return isLoopback(strings.TrimSuffix(strings.ToLower(host), "."))
-}
-
-func isLoopback(host string) bool {
-	ip := net.ParseIP(host)
-	return host == "localhost" || ip != nil && ip.IsLoopback()
+	return vault.IsLoopback(strings.TrimSuffix(strings.ToLower(host), "."))
 }
 
 // A feedHandler serves the calendar as last built, from memory: a request
