@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"mime/quotedprintable"
+	"slices"
 	"strings"
 
 	"github.com/emersion/go-message/textproto"
@@ -111,7 +112,9 @@ func (d Draft) eml(cfg *vault.Config, body template.HTML) ([]byte, error) {
 func encodeSubject(s string) string {
 	// Text that looks like an encoded word is encoded too: a mail client
 	// would decode "=?utf-8?b?…?=" into something the note never said.
-	if isPrintableASCII(s) && !strings.Contains(s, "=?") {
+	// So is text with a word too long to fold: encoded words can be
+	// split anywhere, and a line must stay within 998 characters.
+	if isPrintableASCII(s) && !strings.Contains(s, "=?") && !hasLongWord(s, maxHeaderLine-len("Subject: ")) {
 		return s
 	}
 	const start = "=?utf-8?q?"
@@ -142,8 +145,9 @@ func formatAddress(name, addr string) string {
 		return "<" + addr + ">"
 	}
 	// Some clients decode an encoded word even inside quotes: a name that
-	// looks like one is encoded.
-	if isPrintableASCII(name) && !strings.Contains(name, "=?") {
+	// looks like one is encoded, and so is one with a word too long to
+	// fold.
+	if isPrintableASCII(name) && !strings.Contains(name, "=?") && !hasLongWord(name, maxHeaderLine-len(`From: ""`)) {
 		return `"` + quoteEscaper.Replace(name) + `" <` + addr + ">"
 	}
 	var words []string
@@ -187,6 +191,12 @@ func textSafe(c byte) bool { return c > ' ' && c <= '~' && c != '=' && c != '?' 
 
 func phraseSafe(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!*+-/", c) >= 0
+}
+
+// hasLongWord reports whether s holds a run of more than n characters
+// without a space, where a header line could not be folded.
+func hasLongWord(s string, n int) bool {
+	return slices.ContainsFunc(strings.Fields(s), func(w string) bool { return len(w) > n })
 }
 
 func isPrintableASCII(s string) bool {
